@@ -6,13 +6,13 @@
 __all__ = ['PRESETS', 'StageConfig', 'Preset', 'preset_name', 'get_preset', 'pick_device', 'setup', 'repo_root',
            'DataNotFoundError', 'data_candidates', 'data_dir', 'runs_dir', 'figures_dir', 'read_jsonl']
 
-# %% ../nbs/00_config.ipynb #c4979557
+# %% ../nbs/00_config.ipynb #a824d306
 import os, json, gzip, time, math, random, hashlib
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import torch
 
-# %% ../nbs/00_config.ipynb #b94969ba
+# %% ../nbs/00_config.ipynb #8eed2077
 @dataclass
 class StageConfig:
     "Hyper-parameters of one training stage"
@@ -31,7 +31,7 @@ class StageConfig:
     lora_r: int = 16             # LoRA rank
     lora_alpha: int = 32         # LoRA scale numerator (scale = alpha/r)
 
-# %% ../nbs/00_config.ipynb #b077dc77
+# %% ../nbs/00_config.ipynb #daa32989
 @dataclass
 class Preset:
     "Everything that depends on the hardware, in one place"
@@ -52,6 +52,9 @@ class Preset:
     pretrain_tokens: int = 20_000_000    # tokens of reddit_posts to tokenize for pretraining
     max_summary_tokens: int = 96         # summaries are cut to this many tokens (SFT) / generation budget
     eval_rows: int = 200                 # valid rows used for quick ROUGE during development
+    report_rows: int = 0                 # test rows the report card scores each stage on (0 = all)
+    report_bon_rows: int = 100           # test rows for the best-of-n line of the report card
+    best_of_n: int = 4                   # samples per post for best-of-n with the verifier
     # stages
     pretrain: StageConfig = field(default_factory=StageConfig)
     sft: StageConfig = field(default_factory=StageConfig)
@@ -65,27 +68,27 @@ class Preset:
         "SwiGLU hidden width: 8/3·d_model (same parameters as a 4·d GELU MLP), rounded up to a multiple of 64"
         return self.d_ff or 64 * math.ceil(8 * self.d_model / 3 / 64)
 
-# %% ../nbs/00_config.ipynb #9dc312d9
+# %% ../nbs/00_config.ipynb #bfcb9d7d
 PRESETS = dict(
     test=Preset("test", vocab_size=512, tok_train_chars=400_000,
                 d_model=64, n_layers=2, n_heads=4, n_kv_heads=2, ctx_len=128,
-                pretrain_tokens=60_000, max_summary_tokens=32, eval_rows=8,
+                pretrain_tokens=60_000, max_summary_tokens=32, eval_rows=8, report_rows=8, report_bon_rows=4, best_of_n=2,
                 pretrain=StageConfig(lr=3e-3, batch_size=8, max_steps=30, warmup=5, eval_every=15),
                 sft=StageConfig(lr=2e-3, batch_size=8, max_steps=20, warmup=2, eval_every=10),
                 lora=StageConfig(lr=3e-3, batch_size=8, max_steps=20, warmup=2, eval_every=10),
                 dpo=StageConfig(lr=1e-3, batch_size=4, max_steps=10, warmup=2, eval_every=5),
                 reward=StageConfig(lr=1e-3, batch_size=4, max_steps=10, warmup=2, eval_every=5)),
     cpu=Preset("cpu", vocab_size=4096, tok_train_chars=20_000_000,
-               d_model=256, n_layers=6, n_heads=8, n_kv_heads=4, ctx_len=512,
-               pretrain_tokens=30_000_000, max_summary_tokens=80, eval_rows=200,
-               pretrain=StageConfig(lr=2e-3, batch_size=16, max_steps=4000, minutes=25, warmup=100, eval_every=250),
-               sft=StageConfig(lr=1e-3, batch_size=16, max_steps=2000, minutes=12, warmup=50, eval_every=200, epochs=2),
-               lora=StageConfig(lr=2e-3, batch_size=16, max_steps=1000, minutes=6, warmup=30, eval_every=200),
-               dpo=StageConfig(lr=5e-5, batch_size=8, max_steps=300, minutes=4, warmup=20, eval_every=100, beta=0.1),
-               reward=StageConfig(lr=1e-4, batch_size=8, max_steps=400, minutes=4, warmup=20, eval_every=100)),
+               d_model=256, n_layers=4, n_heads=8, n_kv_heads=4, ctx_len=384,
+               pretrain_tokens=8_000_000, max_summary_tokens=64, eval_rows=200, report_rows=0, report_bon_rows=100,
+               pretrain=StageConfig(lr=2.5e-3, batch_size=16, max_steps=100_000, minutes=25, warmup=30, eval_every=100),
+               sft=StageConfig(lr=1e-3, batch_size=16, max_steps=100_000, minutes=10, warmup=20, eval_every=100, epochs=1),
+               lora=StageConfig(lr=2e-3, batch_size=16, max_steps=100_000, minutes=4, warmup=20, eval_every=100),
+               dpo=StageConfig(lr=1e-4, batch_size=8, max_steps=300, minutes=3, warmup=10, eval_every=50, beta=0.1),
+               reward=StageConfig(lr=1e-4, batch_size=8, max_steps=400, minutes=3, warmup=10, eval_every=50)),
     a100=Preset("a100", vocab_size=32768, tok_train_chars=100_000_000,
                 d_model=512, n_layers=10, n_heads=8, n_kv_heads=4, ctx_len=750,
-                pretrain_tokens=300_000_000, max_summary_tokens=96, eval_rows=746, compile=True,
+                pretrain_tokens=300_000_000, max_summary_tokens=96, eval_rows=746, report_rows=0, report_bon_rows=300, best_of_n=8, compile=True,
                 pretrain=StageConfig(lr=1e-3, batch_size=64, grad_accum=2, max_steps=8000, warmup=400, eval_every=500),
                 sft=StageConfig(lr=3e-4, batch_size=64, max_steps=4000, warmup=100, eval_every=500, epochs=3),
                 lora=StageConfig(lr=1e-3, batch_size=64, max_steps=2000, warmup=100, eval_every=500),
@@ -93,7 +96,7 @@ PRESETS = dict(
                 reward=StageConfig(lr=3e-5, batch_size=32, max_steps=600, warmup=50, eval_every=100)),
 )
 
-# %% ../nbs/00_config.ipynb #4e137c36
+# %% ../nbs/00_config.ipynb #ebdfe72d
 def preset_name(hardware:str|None=None # the notebook's hardware cell value
                )->str:
     "The preset to use: `IN_TEST` forces `test`, else `TLDR_LAB_PRESET`, else `hardware`, else `cpu`"
@@ -108,7 +111,7 @@ def get_preset(hardware:str|Preset|None=None # preset name, a `Preset`, or None
     if name not in PRESETS: raise ValueError(f"Unknown preset {name!r}; choose one of {sorted(PRESETS)}")
     return PRESETS[name]
 
-# %% ../nbs/00_config.ipynb #e4fb0ed8
+# %% ../nbs/00_config.ipynb #80a50bde
 def pick_device(verbose:bool=True # print one line saying what was chosen
                )->tuple[torch.device, torch.dtype|None]:
     "The best available device and the autocast dtype to train with (None = full fp32)"
@@ -125,7 +128,7 @@ def pick_device(verbose:bool=True # print one line saying what was chosen
     if verbose: print(f"device: {dev} ({name}), {'bf16 autocast' if amp else 'fp32'}, torch {torch.__version__}")
     return dev, amp
 
-# %% ../nbs/00_config.ipynb #6fa0e90e
+# %% ../nbs/00_config.ipynb #64d7fd04
 def setup(hardware:str|None=None # the notebook's hardware cell value
          )->Preset:
     "Resolve the preset, pick the device and print both: the hardware cell's one call"
@@ -135,7 +138,7 @@ def setup(hardware:str|None=None # the notebook's hardware cell value
           f"device: {p.device}{' (bf16)' if p.amp_dtype else ' (fp32)'}")
     return p
 
-# %% ../nbs/00_config.ipynb #31993084
+# %% ../nbs/00_config.ipynb #155edb8a
 def repo_root()->Path:
     "The repository root: the folder holding `settings.ini` above the working dir or the package"
     for start in (Path.cwd(), Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()):
@@ -177,7 +180,7 @@ def figures_dir()->Path:
     if os.environ.get("IN_TEST"): return runs_dir("test", "figures")  # CI must not touch committed figures
     d = repo_root()/"figures"; d.mkdir(exist_ok=True); return d
 
-# %% ../nbs/00_config.ipynb #ba3cc852
+# %% ../nbs/00_config.ipynb #74cd0ca5
 def read_jsonl(path:str|Path, # a .jsonl or .jsonl.gz / .json.gz file
                limit:int|None=None # stop after this many rows
               ):

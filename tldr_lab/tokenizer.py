@@ -6,15 +6,15 @@
 __all__ = ['EOT', 'PAD', 'tokenizer_corpus', 'train_tokenizer', 'get_tokenizer', 'tokenizer_fingerprint', 'roundtrip',
            'bytes_per_token', 'show_tokens', 'tokenizer_stage']
 
-# %% ../nbs/00_tokenizer.ipynb #fdb84817
+# %% ../nbs/00_tokenizer.ipynb #ab4a0aa8
 from .config import *
 from .config import Preset
-import os, time, json, hashlib
+import os, time, json, hashlib, tempfile
 from pathlib import Path
 from tokenizers import Tokenizer, models, trainers, pre_tokenizers, decoders
 from transformers import PreTrainedTokenizerFast
 
-# %% ../nbs/00_tokenizer.ipynb #b6d5e4d7
+# %% ../nbs/00_tokenizer.ipynb #cdd83a3d
 EOT, PAD = "<|endoftext|>", "<|pad|>"
 
 def _keep(post_id, frac):
@@ -34,7 +34,7 @@ def tokenizer_corpus(n_chars:int, # stop once this many characters are yielded
         total += len(text)
         if total >= n_chars: return
 
-# %% ../nbs/00_tokenizer.ipynb #2f9c7ed5
+# %% ../nbs/00_tokenizer.ipynb #0733d430
 def train_tokenizer(vocab_size:int, # vocabulary size, special tokens included
                     texts, # iterable of training strings
                    )->PreTrainedTokenizerFast:
@@ -49,7 +49,7 @@ def train_tokenizer(vocab_size:int, # vocabulary size, special tokens included
                                    clean_up_tokenization_spaces=False,  # keep " ." etc. exactly as written
                                    model_max_length=10**9)
 
-# %% ../nbs/00_tokenizer.ipynb #efea2734
+# %% ../nbs/00_tokenizer.ipynb #431a9ce3
 def get_tokenizer(preset:str|Preset|None=None, # preset or its name
                   force:bool=False, # retrain even when cached
                  )->PreTrainedTokenizerFast:
@@ -63,13 +63,13 @@ def get_tokenizer(preset:str|Preset|None=None, # preset or its name
             print(f"cached tokenizer in {d} has vocab {len(tok)}, preset wants {p.vocab_size}: retraining")
         except Exception as e: print(f"cached tokenizer in {d} unreadable ({e}); retraining")
     tok = train_tokenizer(p.vocab_size, tokenizer_corpus(p.tok_train_chars))
-    tmp = d.with_name("tokenizer.tmp")
+    tmp = Path(tempfile.mkdtemp(dir=d.parent, prefix=".tokenizer-"))  # private: parallel notebooks never share it
     tok.save_pretrained(tmp)
     for f in tmp.iterdir(): os.replace(f, d/f.name)  # each file lands whole
     tmp.rmdir()
     return PreTrainedTokenizerFast.from_pretrained(d)
 
-# %% ../nbs/00_tokenizer.ipynb #4fa56601
+# %% ../nbs/00_tokenizer.ipynb #7971e5a2
 def tokenizer_fingerprint(tok)->str:
     "A short hash of the tokenizer's vocabulary and merges: caches of token ids are keyed by it"
     return hashlib.sha1(tok.backend_tokenizer.to_str().encode()).hexdigest()[:10]
@@ -78,14 +78,14 @@ def roundtrip(tok, text:str)->str:
     "decode(encode(text)) with no special tokens added"
     return tok.decode(tok.encode(text, add_special_tokens=False), skip_special_tokens=False)
 
-# %% ../nbs/00_tokenizer.ipynb #d7b6df52
+# %% ../nbs/00_tokenizer.ipynb #cb8c76c2
 def bytes_per_token(tok, texts)->float:
     "UTF-8 bytes per token over `texts`"
     n_bytes = sum(len(t.encode()) for t in texts)
     n_tok = sum(len(ids) for ids in tok(list(texts), add_special_tokens=False)["input_ids"])
     return n_bytes / max(n_tok, 1)
 
-# %% ../nbs/00_tokenizer.ipynb #6200ae5f
+# %% ../nbs/00_tokenizer.ipynb #1fff4443
 def show_tokens(tok, text:str, max_tokens:int=120):
     "Render `text` as HTML with alternating background colours per token"
     from IPython.display import HTML
@@ -97,7 +97,7 @@ def show_tokens(tok, text:str, max_tokens:int=120):
     return HTML(f'<div style="font-family:monospace;white-space:pre-wrap;line-height:1.6">{"".join(spans)}</div>'
                 f'<p>{len(ids)} tokens shown</p>')
 
-# %% ../nbs/00_tokenizer.ipynb #2ac17382
+# %% ../nbs/00_tokenizer.ipynb #f88bff6c
 def tokenizer_stage(preset:str|None=None, # preset name
                     force:bool=False, # retrain even when cached
                    )->dict:
