@@ -49,7 +49,8 @@ class Preset:
     rope_base: float = 10_000.0          # RoPE base θ
     dropout: float = 0.0                 # dropout in attention and feed-forward
     # data
-    pretrain_tokens: int = 20_000_000    # tokens of reddit_posts to tokenize for pretraining
+    pretrain_tokens: int = 20_000_000    # tokens of the pretraining stream (reddit_posts, plus TL;DR pairs below)
+    pretrain_tldr_frac: float = 0.0      # share of that stream made of reddit_tldr/train pairs in the prompt format
     max_summary_tokens: int = 96         # summaries are cut to this many tokens (SFT) / generation budget
     eval_rows: int = 200                 # valid rows used for quick ROUGE during development
     report_rows: int = 0                 # test rows the report card scores each stage on (0 = all)
@@ -62,6 +63,7 @@ class Preset:
     dpo: StageConfig = field(default_factory=StageConfig)
     reward: StageConfig = field(default_factory=StageConfig)
     compile: bool = False                # torch.compile the model for training
+    decoding: dict = field(default_factory=dict)  # default generation options for summaries (e.g. no_repeat_ngram)
 
     @property
     def ffn_dim(self):
@@ -72,23 +74,24 @@ class Preset:
 PRESETS = dict(
     test=Preset("test", vocab_size=512, tok_train_chars=400_000,
                 d_model=64, n_layers=2, n_heads=4, n_kv_heads=2, ctx_len=128,
-                pretrain_tokens=60_000, max_summary_tokens=32, eval_rows=8, report_rows=8, report_bon_rows=4, best_of_n=2,
+                pretrain_tokens=60_000, pretrain_tldr_frac=0.3, decoding=dict(no_repeat_ngram=3), max_summary_tokens=32, eval_rows=8, report_rows=8, report_bon_rows=4, best_of_n=2,
                 pretrain=StageConfig(lr=3e-3, batch_size=8, max_steps=30, warmup=5, eval_every=15),
                 sft=StageConfig(lr=2e-3, batch_size=8, max_steps=20, warmup=2, eval_every=10),
                 lora=StageConfig(lr=3e-3, batch_size=8, max_steps=20, warmup=2, eval_every=10),
                 dpo=StageConfig(lr=1e-3, batch_size=4, max_steps=10, warmup=2, eval_every=5),
                 reward=StageConfig(lr=1e-3, batch_size=4, max_steps=10, warmup=2, eval_every=5)),
     cpu=Preset("cpu", vocab_size=4096, tok_train_chars=20_000_000,
-               d_model=256, n_layers=4, n_heads=8, n_kv_heads=4, ctx_len=384,
-               pretrain_tokens=8_000_000, max_summary_tokens=64, eval_rows=200, report_rows=0, report_bon_rows=100,
-               pretrain=StageConfig(lr=2.5e-3, batch_size=16, max_steps=100_000, minutes=25, warmup=30, eval_every=100),
-               sft=StageConfig(lr=1e-3, batch_size=16, max_steps=100_000, minutes=10, warmup=20, eval_every=100, epochs=1),
+               d_model=192, n_layers=4, n_heads=6, n_kv_heads=3, ctx_len=384,
+               pretrain_tokens=10_000_000, pretrain_tldr_frac=0.4, max_summary_tokens=64, eval_rows=200, report_rows=0, report_bon_rows=100,
+               decoding=dict(no_repeat_ngram=3),
+               pretrain=StageConfig(lr=2.5e-3, batch_size=16, max_steps=100_000, minutes=20, warmup=30, eval_every=150),
+               sft=StageConfig(lr=1e-3, batch_size=16, max_steps=100_000, minutes=12, warmup=20, eval_every=150, epochs=2),
                lora=StageConfig(lr=2e-3, batch_size=16, max_steps=100_000, minutes=4, warmup=20, eval_every=100),
                dpo=StageConfig(lr=1e-4, batch_size=8, max_steps=300, minutes=3, warmup=10, eval_every=50, beta=0.1),
                reward=StageConfig(lr=1e-4, batch_size=8, max_steps=400, minutes=3, warmup=10, eval_every=50)),
     a100=Preset("a100", vocab_size=32768, tok_train_chars=100_000_000,
                 d_model=512, n_layers=10, n_heads=8, n_kv_heads=4, ctx_len=750,
-                pretrain_tokens=300_000_000, max_summary_tokens=96, eval_rows=746, report_rows=0, report_bon_rows=300, best_of_n=8, compile=True,
+                pretrain_tokens=300_000_000, pretrain_tldr_frac=0.015, decoding=dict(no_repeat_ngram=3), max_summary_tokens=96, eval_rows=746, report_rows=0, report_bon_rows=300, best_of_n=8, compile=True,
                 pretrain=StageConfig(lr=1e-3, batch_size=64, grad_accum=2, max_steps=8000, warmup=400, eval_every=500),
                 sft=StageConfig(lr=3e-4, batch_size=64, max_steps=4000, warmup=100, eval_every=500, epochs=3),
                 lora=StageConfig(lr=1e-3, batch_size=64, max_steps=2000, warmup=100, eval_every=500),

@@ -6,7 +6,8 @@
 __all__ = ['TLDR_HUB', 'COMPARISONS_HUB', 'WIKITEXT_HUB', 'HUB_SPLIT', 'SPLITS', 'COMPARISON_FILES', 'VALID_FRAC', 'load_tldr',
            'load_posts', 'format_document', 'comparison_split', 'preference_pairs', 'load_comparisons',
            'load_cnndm_articles', 'load_wikitext', 'format_prompt', 'EmptyPostError', 'encode_prompt', 'prompt_ids',
-           'sft_example', 'sft_dataset', 'collate_sft', 'show_batch', 'pretrain_tokens', 'PackedBlocks']
+           'sft_example', 'sft_dataset', 'collate_sft', 'show_batch', 'tldr_pretrain_tokens', 'pretrain_tokens',
+           'PackedBlocks']
 
 # %% ../nbs/01_data.ipynb #31a8c743
 from .config import *
@@ -216,6 +217,14 @@ def _tokenize_docs(tok, docs, budget:int|None=None, batch:int=1000)->np.ndarray:
         if budget and n >= budget: break
     return np.concatenate(out)
 
+def tldr_pretrain_tokens(p:Preset, tok, seed:int=0)->np.ndarray:
+    "`pretrain_tldr_frac` of the stream as reddit_tldr/**train** pairs written out in full: prompt, ` {summary}`, end of text"
+    n = int(p.pretrain_tldr_frac * p.pretrain_tokens)
+    if n == 0: return np.zeros(0, dtype=np.uint16)
+    rows = list(load_tldr("train"))
+    random.Random(seed).shuffle(rows)
+    return _tokenize_docs(tok, [format_prompt(r) + " " + r["summary"].strip() for r in rows], n)[:n]
+
 def pretrain_tokens(preset:str|Preset|None=None, # preset or its name
                     split:str="train", # train (reddit_posts) or valid (reddit_tldr/valid posts)
                     seed:int=0, # shuffle seed for the posts
@@ -224,7 +233,8 @@ def pretrain_tokens(preset:str|Preset|None=None, # preset or its name
     p = get_preset(preset)
     tok = get_tokenizer(p)
     budget = p.pretrain_tokens if split == "train" else "all"
-    f = runs_dir(p, "data")/f"pretrain_{split}_{tokenizer_fingerprint(tok)}_{budget}_s{seed}.npy"  # a new tokenizer or budget → a new cache
+    mix = f"_tldr{p.pretrain_tldr_frac:g}" if split == "train" and p.pretrain_tldr_frac else ""
+    f = runs_dir(p, "data")/f"pretrain_{split}_{tokenizer_fingerprint(tok)}_{budget}{mix}_s{seed}.npy"  # a new tokenizer, budget or mix → a new cache
     if f.exists():
         try: return np.load(f)
         except Exception as e: print(f"{f} unreadable ({e}); rebuilding")
@@ -235,7 +245,8 @@ def pretrain_tokens(preset:str|Preset|None=None, # preset or its name
         if len(arr) < p.pretrain_tokens and n_docs < len(ds):
             more = _tokenize_docs(tok, [format_document(r) for r in ds.select(range(n_docs, len(ds)))], p.pretrain_tokens - len(arr))
             arr = np.concatenate([arr, more])
-        arr = arr[:p.pretrain_tokens]
+        tldr = tldr_pretrain_tokens(p, tok, seed)
+        arr = np.concatenate([arr[:p.pretrain_tokens - len(tldr)], tldr])  # the trainer samples blocks at random: the sources mix evenly
     elif split == "valid":
         arr = _tokenize_docs(tok, [format_document(r) for r in load_tldr("valid")])
     else: raise ValueError(f"pretrain split must be train or valid, not {split!r}")

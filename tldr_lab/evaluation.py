@@ -254,7 +254,7 @@ def eval_stage(preset=None, # preset or its name
         from tldr_lab.verifier import get_verifier, best_of_n as bon
         rm = get_verifier(p, dev)
         preds = [bon(model, rm, tok, r, best_of_n, p.max_summary_tokens, seed=i)[0] for i, r in enumerate(rows)]
-    else: preds = summarize_rows(model, tok, rows, max_new_tokens=p.max_summary_tokens, **gen_kwargs)
+    else: preds = summarize_rows(model, tok, rows, max_new_tokens=p.max_summary_tokens, **{**p.decoding, **gen_kwargs})  # the preset's decoding unless overridden
     gen_s = time.time() - t0
     res = evaluate_summaries(preds, rows, bertscore=bertscore)
     res.update(stage=stage, split=split, preset=p.name, best_of_n=best_of_n, generation_seconds=round(gen_s, 1), device=str(dev),
