@@ -112,6 +112,7 @@ def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forwar
                seed:int|None=None, # seed of the sampling generator
                use_cache:bool=True, # False recomputes the whole sequence every step (for tests and timing)
                no_repeat_ngram:int=0, # ban repeated n-grams of this size (0 = off)
+               min_new_tokens:int=0, # end-of-text is banned before this many new tokens (🤗's `min_new_tokens`)
               ):
     "Yield the next token of every row, a (B,) tensor per step (finished rows repeat `eos_id`)"
     if isinstance(input_ids, (list, tuple)):
@@ -140,6 +141,7 @@ def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forwar
             n = T + i
             if repetition_penalty != 1.0: logits = repetition_penalty_(logits, seq[:, :n], repetition_penalty, None if am is None else am[:, :n])
             if no_repeat_ngram: logits = ban_repeated_ngrams_(logits, seq[:, :n], no_repeat_ngram, start)
+            if eos_id is not None and i < min_new_tokens: logits[:, eos_id] = float("-inf")
             nxt = next_token(logits, temperature, top_k, top_p, gen)
             if eos_id is not None:
                 nxt = nxt.masked_fill(done, eos_id)
@@ -160,10 +162,10 @@ def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forwar
 
 def generate_ids(model:nn.Module, input_ids, max_new_tokens:int, temperature:float=0.0, top_k:int|None=None,
                  top_p:float|None=None, repetition_penalty:float=1.0, eos_id:int|None=None, attention_mask=None,
-                 seed:int|None=None, use_cache:bool=True, no_repeat_ngram:int=0):
+                 seed:int|None=None, use_cache:bool=True, no_repeat_ngram:int=0, min_new_tokens:int=0):
     "Generated ids only, (B, ≤ max_new_tokens); rows that finished early are padded with `eos_id` (see `stream_ids`)"
     steps = list(stream_ids(model, input_ids, max_new_tokens, temperature, top_k, top_p, repetition_penalty, eos_id,
-                            attention_mask, seed, use_cache, no_repeat_ngram))
+                            attention_mask, seed, use_cache, no_repeat_ngram, min_new_tokens))
     B = len(input_ids) if isinstance(input_ids, (list, tuple)) else input_ids.shape[0]
     return torch.stack(steps, 1) if steps else torch.empty(B, 0, dtype=torch.long)
 
