@@ -7,7 +7,7 @@ __all__ = ['hf_logits', 'TARGETS', 'DATASHEET_BF16_TFLOPS', 'interleaved_median'
            'bench_model', 'decode_bench', 'kv_cache_bench', 'train_bench', 'run_bench', 'bench_table',
            'gpu_train_bench']
 
-# %% ../nbs/11_bench.ipynb #2cb74b82
+# %% ../nbs/11_bench.ipynb #37dda78e
 from .config import *
 from .config import Preset
 from .model import TransformerLM, ModelConfig, flops_per_token, to_hf
@@ -15,7 +15,7 @@ from .generation import generate_ids
 import json, math, statistics, time, platform
 import torch, torch.nn.functional as F
 
-# %% ../nbs/11_bench.ipynb #433e344a
+# %% ../nbs/11_bench.ipynb #270bc277
 def interleaved_median(fns:dict, # name -> zero-argument callable
                        reps:int=5, # repetitions of the whole round
                        warmup:int=1, # untimed calls of each fn first
@@ -29,7 +29,7 @@ def interleaved_median(fns:dict, # name -> zero-argument callable
             t0 = time.perf_counter(); f(); times[k].append(time.perf_counter() - t0)
     return {k: statistics.median(v) for k, v in times.items()}
 
-# %% ../nbs/11_bench.ipynb #d08a215f
+# %% ../nbs/11_bench.ipynb #62011c2d
 def peak_matmul_flops(n:int=2048, # matrix side
                       reps:int=5, dtype=torch.float32, device="cpu")->float:
     "FLOP/s of an n×n @ n×n matmul (median of `reps`), the machine's practical peak"
@@ -38,7 +38,7 @@ def peak_matmul_flops(n:int=2048, # matrix side
     def mm(): a @ b; sync()
     return 2 * n ** 3 / interleaved_median(dict(mm=mm), reps)["mm"]
 
-# %% ../nbs/11_bench.ipynb #6c15acdc
+# %% ../nbs/11_bench.ipynb #4a5014b0
 def train_step_fn(model, # a model to train
                   batch:torch.Tensor, # (B, T+1) token ids
                   logits_of=lambda m, x: m(x), # how to get (B, T, V) logits from the model
@@ -56,7 +56,7 @@ def train_step_fn(model, # a model to train
 
 hf_logits = lambda m, x: m(input_ids=x, use_cache=False).logits
 
-# %% ../nbs/11_bench.ipynb #797cd67f
+# %% ../nbs/11_bench.ipynb #ea151ede
 def bench_model(p:Preset, seed:int=0)->TransformerLM:
     "The preset's model shape with seeded random weights"
     torch.manual_seed(seed)
@@ -97,7 +97,7 @@ def train_bench(model, hf, batch_size:int, seq_len:int, reps:int=5, seed:int=0)-
     tps = {k: batch_size * seq_len / v for k, v in t.items()}
     return dict(ours_tok_s=tps["ours"], hf_tok_s=tps["hf"], speedup=tps["ours"] / tps["hf"])
 
-# %% ../nbs/11_bench.ipynb #4bae5286
+# %% ../nbs/11_bench.ipynb #4b6e533d
 def run_bench(preset:str|Preset|None=None, # preset or its name
               reps:int=5, # interleaved repetitions (median)
               n_new:int=128, # new tokens for the decoding comparison
@@ -132,7 +132,7 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
 def _fmt(r:dict)->str:
     return ", ".join(f"{k} {v:,.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in r.items())
 
-# %% ../nbs/11_bench.ipynb #6d1c5c57
+# %% ../nbs/11_bench.ipynb #49276002
 TARGETS = dict(train_vs_hf=1.3, decode_vs_hf_b1=2.0, decode_vs_hf_b8=None, kv_cache_speedup=6.0, train_mfu=0.6)
 
 def bench_table(res:dict)->str:
@@ -143,7 +143,7 @@ def bench_table(res:dict)->str:
         lines.append(f"{k:<18} {v:>8.2f}  {'' if t is None else '≥ ' + str(t):>7}{'' if t is None else ('  ✓' if v >= t else '  ✗')}")
     return "\n".join(lines)
 
-# %% ../nbs/11_bench.ipynb #07c94f28
+# %% ../nbs/11_bench.ipynb #c8a5d81d
 DATASHEET_BF16_TFLOPS = {"A100": 312, "H100": 989, "H200": 989, "L4": 121, "A10": 125, "T4": 65}
 
 def gpu_train_bench(preset:str|Preset="a100", steps:int=300, compile:bool=True)->dict:

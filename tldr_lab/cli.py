@@ -227,7 +227,8 @@ def write_report(p, outs:dict, times:dict)->Path:
           f"- DPO ({dpo_s['kind']}, β={dpo_s['beta']}): {dpo_s['pairs_train']} train pairs; held-out reward accuracy {dpo_s['final_eval'].get('val_rewards/accuracies', float('nan')):.3f}, margin {dpo_s['final_eval'].get('val_rewards/margins', float('nan')):.4f}",
           f"- verifier: held-out accuracy **{rm['heldout_accuracy']:.3f}** (95% CI {rm['ci95'][0]:.3f}–{rm['ci95'][1]:.3f}) on {rm['pairs_valid']} pairs of posts never trained on", "",
           f"## Stage table on `reddit_tldr/test` ({ev['baseline: title']['n']} posts)", "",
-          "ROUGE F-measures (rouge-score, stemmer) with 95% bootstrap intervals; BERTScore F1 uses the offline all-MiniLM-L6-v2 backbone, **not** comparable to published roberta-large BERTScore. Greedy decoding unless named.", "",
+          "ROUGE F-measures (rouge-score, stemmer) with 95% bootstrap intervals; BERTScore F1 uses the offline all-MiniLM-L6-v2 backbone, **not** comparable to published roberta-large BERTScore. "
+          f"Greedy decoding with the preset's options ({', '.join(f'{k}={v}' for k, v in p.decoding.items()) or 'none'}) unless named.", "",
           "| system | ROUGE-1 | ROUGE-2 | ROUGE-L | BERTScore F1 | words (ref) | n | ROUGE-L − title (paired 95% CI) |", "|---|---|---|---|---|---|---|---|"]
     for name, x in ev.items():
         vt = x.get("vs_title_rougeL")

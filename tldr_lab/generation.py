@@ -113,6 +113,9 @@ def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forwar
                use_cache:bool=True, # False recomputes the whole sequence every step (for tests and timing)
                no_repeat_ngram:int=0, # ban repeated n-grams of this size (0 = off)
                min_new_tokens:int=0, # end-of-text is banned before this many new tokens (🤗's `min_new_tokens`)
+               no_repeat_scope:str="all", # "all": n-grams of prompt and output are banned (🤗); "output": only the generated text's
+               prompt_boost:float=0.0, # added to the logits of each row's `boost_ids` at every step: a nudge to copy
+               boost_ids=None, # per row, the ids `prompt_boost` applies to (default: that row's prompt ids)
               ):
     "Yield the next token of every row, a (B,) tensor per step (finished rows repeat `eos_id`)"
     if isinstance(input_ids, (list, tuple)):
@@ -137,10 +140,18 @@ def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forwar
         logits = model(input_ids, position_ids=pos, attention_mask=am if am is None else am[:, :T], cache=cache, logits_to_keep=1)[:, -1]
         step_pos = None if pos is None else pos[:, -1:] + 1
         done = torch.zeros(B, dtype=torch.bool, device=dev)
+        ngram_start = torch.full((B,), T, device=dev) if no_repeat_scope == "output" else start
+        bias = None
+        if prompt_boost:
+            bias = torch.zeros_like(logits)
+            for r in range(B):
+                ids = boost_ids[r] if boost_ids is not None else input_ids[r, 0 if start is None else int(start[r]):]
+                bias[r, torch.as_tensor(list(ids), dtype=torch.long, device=dev)] = prompt_boost
         for i in range(max_new_tokens):
             n = T + i
+            if bias is not None: logits = logits + bias
             if repetition_penalty != 1.0: logits = repetition_penalty_(logits, seq[:, :n], repetition_penalty, None if am is None else am[:, :n])
-            if no_repeat_ngram: logits = ban_repeated_ngrams_(logits, seq[:, :n], no_repeat_ngram, start)
+            if no_repeat_ngram: logits = ban_repeated_ngrams_(logits, seq[:, :n], no_repeat_ngram, ngram_start)
             if eos_id is not None and i < min_new_tokens: logits[:, eos_id] = float("-inf")
             nxt = next_token(logits, temperature, top_k, top_p, gen)
             if eos_id is not None:
@@ -162,10 +173,12 @@ def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forwar
 
 def generate_ids(model:nn.Module, input_ids, max_new_tokens:int, temperature:float=0.0, top_k:int|None=None,
                  top_p:float|None=None, repetition_penalty:float=1.0, eos_id:int|None=None, attention_mask=None,
-                 seed:int|None=None, use_cache:bool=True, no_repeat_ngram:int=0, min_new_tokens:int=0):
+                 seed:int|None=None, use_cache:bool=True, no_repeat_ngram:int=0, min_new_tokens:int=0,
+                 no_repeat_scope:str="all", prompt_boost:float=0.0, boost_ids=None):
     "Generated ids only, (B, ≤ max_new_tokens); rows that finished early are padded with `eos_id` (see `stream_ids`)"
     steps = list(stream_ids(model, input_ids, max_new_tokens, temperature, top_k, top_p, repetition_penalty, eos_id,
-                            attention_mask, seed, use_cache, no_repeat_ngram, min_new_tokens))
+                            attention_mask, seed, use_cache, no_repeat_ngram, min_new_tokens, no_repeat_scope,
+                            prompt_boost, boost_ids))
     B = len(input_ids) if isinstance(input_ids, (list, tuple)) else input_ids.shape[0]
     return torch.stack(steps, 1) if steps else torch.empty(B, 0, dtype=torch.long)
 

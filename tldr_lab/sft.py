@@ -54,6 +54,8 @@ def summarize_rows(model, tok, rows, # rows with subreddit, title, post
         mask = torch.zeros((len(idx), n), dtype=torch.long)
         for k, i in enumerate(idx):
             ids[k, n - len(prompts[i]):] = torch.tensor(prompts[i]); mask[k, n - len(prompts[i]):] = 1
+        if gen_kwargs.get("prompt_boost"):  # copy nudge: only the words of the title and post, not the prompt's template
+            gen_kwargs["boost_ids"] = [set(tok.encode(f" {rows[i].get('title', '')} {rows[i]['post']}", add_special_tokens=False)) for i in idx]
         gen = generate_ids(model, ids.to(dev), max_new_tokens, eos_id=tok.eos_token_id, attention_mask=mask.to(dev), **gen_kwargs)
         for k, i in enumerate(idx):
             g = gen[k].tolist()
