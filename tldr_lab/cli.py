@@ -219,7 +219,8 @@ def write_report(p, outs:dict, times:dict)->Path:
     r, w = pre["reddit"], pre["wikitext2"]
     L += ["", "## Data and pretraining", "",
           f"- tokenizer: vocab {outs['tokenizer']['vocab_size']}, {outs['tokenizer']['bytes_per_token_valid']:.3f} bytes/token on valid posts",
-          f"- pretraining: {pre['tokens_seen']/1e6:.2f}M tokens seen ({pre['steps']} steps, {pre['epochs']} epochs of a {p.pretrain_tokens/1e6:.0f}M-token stream from reddit_posts)",
+          f"- pretraining: {pre['tokens_seen']/1e6:.2f}M tokens seen ({pre['steps']} steps, {pre['epochs']} epochs of a {p.pretrain_tokens/1e6:.0f}M-token stream: reddit_posts"
+          + (f", {p.pretrain_tldr_frac:.0%} of it reddit_tldr/train pairs in the prompt format)" if p.pretrain_tldr_frac else ")"),
           f"- held-out Reddit posts: loss {r['loss']:.3f} nats, perplexity {r['ppl']:.1f}, **{r['bpb']:.3f} bits/byte** ({r['tokens']:,} tokens)",
           f"- WikiText-2 valid: loss {w['loss']:.3f}, perplexity {w['ppl']:.1f}, {w['bpb']:.3f} bits/byte",
           f"- SFT: {sft_s['train_examples']:,} train pairs, {sft_s['steps']} steps ({sft_s['epochs']} epochs), best valid loss {sft_s['best_val_loss']:.3f} (from {sft_s.get('init_val_loss', float('nan')):.3f})",
