@@ -58,9 +58,9 @@ hf_logits = lambda m, x: m(input_ids=x, use_cache=False).logits
 
 # %% ../nbs/11_bench.ipynb #ea151ede
 def bench_model(p:Preset, seed:int=0)->TransformerLM:
-    "The preset's model shape with seeded random weights"
+    "The preset's transformer with seeded random weights (no copy head: the bench races 🤗 Llama, which has none)"
     torch.manual_seed(seed)
-    return TransformerLM(ModelConfig.from_preset(p))
+    return TransformerLM(ModelConfig.from_preset(p, copy_dim=0))
 
 def _decode_fns(model, hf, prompt, n_new):
     "Ours vs 🤗 greedy decoding of exactly `n_new` tokens (no end-of-text stop for either)"

@@ -37,11 +37,8 @@ def collate_pairs(exs:list[dict], pad_id:int)->dict:
 
 def sequence_logps(model, input_ids, labels)->torch.Tensor:
     "Sum of log p(token) over positions whose label is not -100 (labels aligned with input_ids)"
-    logits = model(input_ids)[:, :-1].float()
-    y = labels[:, 1:]
-    mask = y != -100
-    lp = torch.gather(logits.log_softmax(-1), 2, y.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-    return (lp * mask).sum(-1)
+    y = F.pad(labels[:, 1:], (0, 1), value=-100)  # next token of every position
+    return model(input_ids, targets=y).sum(-1)  # log p(y_t), 0 where ignored
 
 # %% ../nbs/07_dpo.ipynb #ff7b891f
 def preference_loss(pc, pr, rc, rr, # policy / reference log-probs of chosen and rejected, shape (B,)

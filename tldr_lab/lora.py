@@ -140,11 +140,19 @@ def lora(preset:str|Preset|None=None, # preset or its name
 
 # %% ../nbs/06_lora.ipynb #3d5a9516
 class HFLogits(nn.Module):
-    "Wrap a 🤗 causal LM so `model(input_ids)` returns logits (what the lab's trainer and evaluators call)"
-    def __init__(self, hf, cfg:ModelConfig):
-        super().__init__(); self.hf, self.cfg = hf, cfg
-    def forward(self, input_ids, attention_mask=None, **kw):
-        return self.hf(input_ids=input_ids, attention_mask=attention_mask).logits.float()
+    "Wrap a 🤗 causal LM so it answers like a lab model: `model(ids)` logits, `model(ids, targets=y)` log p(y)"
+    def __init__(self, hf, cfg:ModelConfig,
+                 copy=None, # a lab model's `CopyHead`, applied on top of 🤗's hidden states (kept frozen)
+                ):
+        super().__init__(); self.hf, self.cfg, self.copy = hf, cfg, copy
+        if copy is not None: copy.requires_grad_(False)  # LoRA trains the adapters only
+    def forward(self, input_ids, attention_mask=None, targets=None, **kw):
+        if self.copy is None and targets is None: return self.hf(input_ids=input_ids, attention_mask=attention_mask).logits.float()
+        lm = self.hf.get_base_model() if hasattr(self.hf, "get_base_model") else self.hf  # peft's adapters live inside it
+        h = lm.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state  # after the final norm
+        logits = lm.lm_head(h).float()
+        if self.copy is not None: return self.copy(h, logits, input_ids, attention_mask, targets=targets)
+        return logits if targets is None else -F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="none")
 
 @locked_stage("lora_peft")
 def peft_lora(preset:str|Preset|None=None, force:bool=False, callbacks=(), progress:bool=True)->dict:
@@ -155,12 +163,12 @@ def peft_lora(preset:str|Preset|None=None, force:bool=False, callbacks=(), progr
     out = runs_dir(p, "lora_peft")
     if (out/"summary.json").exists() and not force: return json.loads((out/"summary.json").read_text())
     base = get_stage_model(p, "pretrain", dev)
-    hf = to_hf(base).train()
+    hf = to_hf(base, trunk_only=True).train()  # a copy head stays in the lab and rides on top (HFLogits)
     cfg = LoraConfig(r=p.lora.lora_r, lora_alpha=p.lora.lora_alpha, lora_dropout=0.05,
                      target_modules=["q_proj", "v_proj", "up_proj", "down_proj"], task_type="CAUSAL_LM")
     pm = get_peft_model(hf, cfg)
     tr, tot = trainable_params(pm)
-    s = sft(p, model=HFLogits(pm, base.cfg), stage="lora_peft", cfg=p.lora, force=True, callbacks=callbacks, progress=progress,
+    s = sft(p, model=HFLogits(pm, base.cfg, base.copy), stage="lora_peft", cfg=p.lora, force=True, callbacks=callbacks, progress=progress,
             save_best=False)
     # by hand: W0 + (alpha/r) B A for every adapted projection, before peft merges
     scale = p.lora.lora_alpha / p.lora.lora_r
@@ -173,6 +181,9 @@ def peft_lora(preset:str|Preset|None=None, force:bool=False, callbacks=(), progr
     sd = dict(merged.named_modules())
     diff = max((sd[n].weight - w).abs().max().item() for n, w in by_hand.items())
     lab = from_hf(merged)
+    if base.copy is not None:  # put the (unchanged) copy head back
+        trunk, lab = lab, TransformerLM(base.cfg).to(dev)
+        lab.load_state_dict({**trunk.state_dict(), **{f"copy.{k}": v for k, v in base.copy.state_dict().items()}})
     save_model(lab, out/"best")
     s.update(trainable=tr, total_params=tot, grad_and_adam_bytes=3 * 4 * tr, merged_vs_hand_max_abs_diff=diff, adapted_layers=len(by_hand))
     atomic_write_json(out/"summary.json", s)

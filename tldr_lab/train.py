@@ -345,10 +345,10 @@ Trainer._log, Trainer.run_eval, Trainer.fit = _log, run_eval, fit
 def lm_loss(model, batch:dict)->tuple[torch.Tensor, dict]:
     "Next-token cross-entropy; `labels` (if given) are aligned with `input_ids` and -100 is ignored"
     x = batch["input_ids"]
-    logits = model(x)
     if "targets" in batch: y = batch["targets"]
-    else: logits, y = logits[:, :-1], batch["labels"][:, 1:]
-    loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), y.reshape(-1), ignore_index=-100)
+    else: y = F.pad(batch["labels"][:, 1:], (0, 1), value=-100)  # position t predicts t+1; the last predicts nothing
+    logp = model(x, targets=y)  # log p(y_t | x_≤t), 0 where ignored: a copy head never builds its (B, T, V) mixture
+    loss = -logp.sum() / (y != -100).sum().clamp(min=1)
     aux = getattr(getattr(model, "module", model), "aux_loss", None)
     if aux is not None and torch.is_tensor(aux) and aux.requires_grad: return loss + aux, dict(aux_loss=aux.item())
     return loss, {}
@@ -374,8 +374,7 @@ def evaluate_lm(model, tokens:np.ndarray, ctx_len:int, tbytes:torch.Tensor,
     for i in range(0, n, batch_size):
         xs, ys = zip(*(blocks[j] for j in range(i, min(n, i + batch_size))))
         x, y = torch.stack(xs).to(device), torch.stack(ys).to(device)
-        logits = model(x).float()
-        nll += F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), reduction="sum").item()
+        nll -= model(x, targets=y).sum().item()
         ntok += y.numel(); nbytes += tbytes[y.cpu()].sum().item()
     loss = nll / ntok
     return dict(loss=loss, ppl=math.exp(min(loss, 50)), bpb=nll / (math.log(2) * nbytes), tokens=ntok)
