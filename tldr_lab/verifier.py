@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['RewardModel', 'save_reward_model', 'load_reward_model', 'collate_rm', 'bt_loss', 'reward_diffs', 'train_reward',
            'tok_of', 'get_verifier', 'sample_candidates', 'score_summaries', 'best_of_n', 'attended_post_tokens',
-           'show_attended']
+           'show_attended', 'copy_trace']
 
 # %% ../nbs/09_verifier_and_attention_viz.ipynb #de01d26b
 from .config import *
@@ -176,3 +176,25 @@ def show_attended(tok, ids:list[int], w:torch.Tensor):
     m = float(w.max())
     spans = [f'<span style="background:rgba(220,50,47,{float(x)/m:.2f})">{html.escape(tok.decode([t]))}</span>' for t, x in zip(ids, w)]
     return HTML(f'<div style="font-family:monospace;white-space:pre-wrap;font-size:12px">{"".join(spans)}</div>')
+
+# %% ../nbs/09_verifier_and_attention_viz.ipynb #c0b7a1f1
+@torch.no_grad()
+def copy_trace(model:TransformerLM, # a model with a copy head
+               ids:torch.Tensor, # (1, T): prompt then summary
+               n_prompt:int, # prompt length
+              )->dict:
+    "Per summary token: `copy_share` of its probability, `p_gen`, and the copy attention `attn` (n_summary, T)"
+    c = model.copy
+    if c is None: raise ValueError("copy_trace: this model has no copy head (its config has copy_dim=0)")
+    h = model(ids, return_hidden=True)
+    K, _ = c.keys(h, ids)
+    T = ids.shape[1]
+    scores = (c.q(h) @ K.transpose(1, 2)).float()[0] / math.sqrt(c.dim)
+    a = scores.masked_fill(~torch.ones(T, T, dtype=torch.bool, device=ids.device).tril(), float("-inf")).softmax(-1)
+    p_gen = torch.sigmoid(c.gate(h).float())[0, :, 0]
+    rows = torch.arange(n_prompt - 1, T - 1, device=ids.device)  # position t predicts token t+1
+    y = ids[0, rows + 1]
+    p_vocab = model.lm_head(h[0, rows]).float().softmax(-1).gather(-1, y[:, None])[:, 0]
+    p_copy = (a[rows] * (ids[0][None, :] == y[:, None])).sum(-1)
+    mix_gen, mix_copy = p_gen[rows] * p_vocab, (1 - p_gen[rows]) * p_copy
+    return dict(copy_share=(mix_copy / (mix_gen + mix_copy)).cpu(), p_gen=p_gen[rows].cpu(), attn=a[rows].cpu(), tokens=y.cpu())
