@@ -10,7 +10,7 @@ __all__ = ['DEFAULT_TARGETS', 'LoRALinear', 'add_lora', 'lora_layers', 'merge_lo
 from .config import *
 from .config import Preset, StageConfig
 from .tokenizer import get_tokenizer
-from .model import TransformerLM, ModelConfig, to_hf, from_hf
+from .model import TransformerLM, ModelConfig, to_hf, from_hf, token_logprobs
 from .train import locked_stage, get_stage_model, save_model, load_model, atomic_write_json, plain_model
 from .sft import sft
 import math, json, time, copy, shutil
@@ -152,7 +152,7 @@ class HFLogits(nn.Module):
         h = lm.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state  # after the final norm
         logits = lm.lm_head(h).float()
         if self.copy is not None: return self.copy(h, logits, input_ids, attention_mask, targets=targets)
-        return logits if targets is None else -F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="none")
+        return logits if targets is None else token_logprobs(logits, targets)
 
 @locked_stage("lora_peft")
 def peft_lora(preset:str|Preset|None=None, force:bool=False, callbacks=(), progress:bool=True)->dict:

@@ -187,14 +187,9 @@ def copy_trace(model:TransformerLM, # a model with a copy head
     c = model.copy
     if c is None: raise ValueError("copy_trace: this model has no copy head (its config has copy_dim=0)")
     h = model(ids, return_hidden=True)
-    K, _ = c.keys(h, ids)
-    T = ids.shape[1]
-    scores = (c.q(h) @ K.transpose(1, 2)).float()[0] / math.sqrt(c.dim)
-    a = scores.masked_fill(~torch.ones(T, T, dtype=torch.bool, device=ids.device).tril(), float("-inf")).softmax(-1)
-    p_gen = torch.sigmoid(c.gate(h).float())[0, :, 0]
-    rows = torch.arange(n_prompt - 1, T - 1, device=ids.device)  # position t predicts token t+1
-    y = ids[0, rows + 1]
-    p_vocab = model.lm_head(h[0, rows]).float().softmax(-1).gather(-1, y[:, None])[:, 0]
-    p_copy = (a[rows] * (ids[0][None, :] == y[:, None])).sum(-1)
-    mix_gen, mix_copy = p_gen[rows] * p_vocab, (1 - p_gen[rows]) * p_copy
-    return dict(copy_share=(mix_copy / (mix_gen + mix_copy)).cpu(), p_gen=p_gen[rows].cpu(), attn=a[rows].cpu(), tokens=y.cpu())
+    rows = slice(n_prompt - 1, ids.shape[1] - 1)  # position t predicts token t+1
+    a, g, ctx = c.attend(h, h.shape[1], ids)
+    a, y, p_gen = a[:, rows], ids[:, rows.start + 1:], torch.sigmoid(g[:, rows, 0])
+    p_vocab, p_copy = c.target_probs(model.lm_head(h[:, rows]).float(), a, ctx, y)
+    mix_gen, mix_copy = p_gen * p_vocab, (1 - p_gen) * p_copy
+    return dict(copy_share=(mix_copy / (mix_gen + mix_copy))[0].cpu(), p_gen=p_gen[0].cpu(), attn=a[0].cpu(), tokens=y[0].cpu())
