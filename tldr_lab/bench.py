@@ -86,8 +86,9 @@ def kv_cache_bench(model, n_new:int=256, prompt_len:int=64, reps:int=3, seed:int
     g = torch.Generator().manual_seed(seed)
     prompt = torch.randint(0, model.cfg.vocab_size, (1, prompt_len), generator=g)
     cached, uncached = (lambda: generate_ids(model, prompt, n_new)), (lambda: generate_ids(model, prompt, n_new, use_cache=False))
+    same = torch.equal(cached(), uncached())
     t = interleaved_median(dict(cached=cached, uncached=uncached), reps)
-    return dict(cached_tok_s=n_new / t["cached"], uncached_tok_s=n_new / t["uncached"], speedup=t["uncached"] / t["cached"], n_new=n_new)
+    return dict(cached_tok_s=n_new / t["cached"], uncached_tok_s=n_new / t["uncached"], speedup=t["uncached"] / t["cached"], n_new=n_new, identical=same)
 
 def train_bench(model, hf, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
     "Training tokens/s of ours and 🤗 on the same batch, same weights, same AdamW; MFU comes from ours"
