@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['hf_logits', 'TARGETS', 'DATASHEET_BF16_TFLOPS', 'interleaved_median', 'peak_matmul_flops', 'train_step_fn',
-           'bench_model', 'decode_bench', 'kv_cache_bench', 'train_bench', 'run_bench', 'bench_table',
-           'gpu_train_bench']
+           'bench_model', 'decode_bench', 'kv_cache_bench', 'train_bench', 'amp_train_bench', 'run_bench',
+           'bench_table', 'gpu_train_bench']
 
 # %% ../nbs/11_bench.ipynb #37dda78e
 from .config import *
@@ -42,13 +42,16 @@ def peak_matmul_flops(n:int=2048, # matrix side
 def train_step_fn(model, # a model to train
                   batch:torch.Tensor, # (B, T+1) token ids
                   logits_of=lambda m, x: m(x), # how to get (B, T, V) logits from the model
-                  lr:float=1e-4):
+                  lr:float=1e-4,
+                  amp:torch.dtype|None=None, # autocast dtype of the forward pass (None = fp32), as the trainer does
+                 ):
     "A zero-argument callable doing one full AdamW step on `batch` (the same optimizer settings as the lab's trainer)"
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1)
     x, y = batch[:, :-1], batch[:, 1:]
     def step():
-        logits = logits_of(model, x)
+        with torch.autocast("cpu", dtype=amp, enabled=amp is not None):
+            logits = logits_of(model, x)
         loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), y.reshape(-1))
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
         return loss
@@ -98,6 +101,13 @@ def train_bench(model, hf, batch_size:int, seq_len:int, reps:int=5, seed:int=0)-
     tps = {k: batch_size * seq_len / v for k, v in t.items()}
     return dict(ours_tok_s=tps["ours"], hf_tok_s=tps["hf"], speedup=tps["ours"] / tps["hf"])
 
+def amp_train_bench(model, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
+    "Training tokens/s of our model in fp32 and in bf16 autocast (what `pick_device` picks on CPUs with bf16 units), side by side"
+    g = torch.Generator().manual_seed(seed)
+    batch = torch.randint(0, model.cfg.vocab_size, (batch_size, seq_len + 1), generator=g)
+    t = interleaved_median(dict(fp32=train_step_fn(model, batch), bf16=train_step_fn(model, batch, amp=torch.bfloat16)), reps)
+    return dict(fp32_tok_s=batch_size * seq_len / t["fp32"], bf16_tok_s=batch_size * seq_len / t["bf16"], speedup=t["fp32"] / t["bf16"])
+
 # %% ../nbs/11_bench.ipynb #4b6e533d
 def run_bench(preset:str|Preset|None=None, # preset or its name
               reps:int=5, # interleaved repetitions (median)
@@ -120,13 +130,16 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
     res["kv_cache"] = kv_cache_bench(model, kv_new, reps=max(2, reps // 2)); say("  kv cache: ", _fmt(res["kv_cache"]))
     T, B = model.cfg.ctx_len, p.pretrain.batch_size
     res["train"] = train_bench(model, hf, B, T, reps=reps); say("  train:    ", _fmt(res["train"]))
+    res["train_bf16"] = amp_train_bench(bench_model(p), B, T, reps=reps); say("  bf16:     ", _fmt(res["train_bf16"]))
     res["peak_flops"] = peak_matmul_flops(reps=reps)
+    res["peak_flops_bf16"] = peak_matmul_flops(reps=reps, dtype=torch.bfloat16)
     res["train"]["flops_per_token"] = flops_per_token(model.cfg, T)
     res["train"]["achieved_flops"] = res["train"]["ours_tok_s"] * res["train"]["flops_per_token"]
     res["headline"] = dict(train_vs_hf=res["train"]["speedup"], decode_vs_hf_b1=res["decode_b1"]["speedup"],
                            decode_vs_hf_b8=res["decode_b8"]["speedup"], kv_cache_speedup=res["kv_cache"]["speedup"],
                            train_mfu=res["train"]["achieved_flops"] / res["peak_flops"])
-    say(f"  peak {res['peak_flops']/1e9:.1f} GFLOP/s (fp32 matmul); training achieves {res['train']['achieved_flops']/1e9:.1f} GFLOP/s")
+    say(f"  peak {res['peak_flops']/1e9:.1f} GFLOP/s (fp32 matmul), {res['peak_flops_bf16']/1e9:.1f} (bf16); "
+        f"fp32 training achieves {res['train']['achieved_flops']/1e9:.1f} GFLOP/s")
     (runs_dir(p)/"bench.json").write_text(json.dumps(res, indent=1))
     return res
 
