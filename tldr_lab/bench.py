@@ -50,7 +50,7 @@ def train_step_fn(model, # a model to train
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1)
     x, y = batch[:, :-1], batch[:, 1:]
     def step():
-        with torch.autocast("cpu", dtype=amp, enabled=amp is not None):
+        with torch.autocast(batch.device.type, dtype=amp, enabled=amp is not None):
             logits = logits_of(model, x)
         loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), y.reshape(-1))
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
@@ -93,18 +93,20 @@ def kv_cache_bench(model, n_new:int=256, prompt_len:int=64, reps:int=3, seed:int
     t = interleaved_median(dict(cached=cached, uncached=uncached), reps)
     return dict(cached_tok_s=n_new / t["cached"], uncached_tok_s=n_new / t["uncached"], speedup=t["uncached"] / t["cached"], n_new=n_new, identical=same)
 
+def _random_batch(model, batch_size:int, seq_len:int, seed:int)->torch.Tensor:
+    "Seeded random ids, (batch_size, seq_len + 1): inputs and their next-token targets"
+    return torch.randint(0, model.cfg.vocab_size, (batch_size, seq_len + 1), generator=torch.Generator().manual_seed(seed))
+
 def train_bench(model, hf, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
     "Training tokens/s of ours and 🤗 on the same batch, same weights, same AdamW; MFU comes from ours"
-    g = torch.Generator().manual_seed(seed)
-    batch = torch.randint(0, model.cfg.vocab_size, (batch_size, seq_len + 1), generator=g)
+    batch = _random_batch(model, batch_size, seq_len, seed)
     t = interleaved_median(dict(ours=train_step_fn(model, batch), hf=train_step_fn(hf, batch, hf_logits)), reps)
     tps = {k: batch_size * seq_len / v for k, v in t.items()}
     return dict(ours_tok_s=tps["ours"], hf_tok_s=tps["hf"], speedup=tps["ours"] / tps["hf"])
 
 def amp_train_bench(model, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
     "Training tokens/s of our model in fp32 and in bf16 autocast (what `pick_device` picks on CPUs with bf16 units), side by side"
-    g = torch.Generator().manual_seed(seed)
-    batch = torch.randint(0, model.cfg.vocab_size, (batch_size, seq_len + 1), generator=g)
+    batch = _random_batch(model, batch_size, seq_len, seed)
     t = interleaved_median(dict(fp32=train_step_fn(model, batch), bf16=train_step_fn(model, batch, amp=torch.bfloat16)), reps)
     return dict(fp32_tok_s=batch_size * seq_len / t["fp32"], bf16_tok_s=batch_size * seq_len / t["bf16"], speedup=t["fp32"] / t["bf16"])
 

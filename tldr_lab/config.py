@@ -140,7 +140,6 @@ def pick_device(verbose:bool=True # print one line saying what was chosen
     if verbose: print(f"device: {dev} ({name}), {'bf16 autocast' if amp else 'fp32'}, torch {torch.__version__}")
     return dev, amp
 
-
 # %% ../nbs/00_config.ipynb #64d7fd04
 def setup(hardware:str|None=None # the notebook's hardware cell value
          )->Preset:
