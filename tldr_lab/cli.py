@@ -110,11 +110,14 @@ def summarize_post(preset, # preset or its name
     p = get_preset(preset)
     model = get_stage_model(p, stage, pick_device(verbose=False)[0], build=False)  # never trains behind the user's back
     tok = get_tokenizer(p)
-    ids, dropped = encode_prompt(tok, dict(post=post, title=title, subreddit=subreddit), model.cfg.ctx_len - p.max_summary_tokens)
+    row = dict(post=post, title=title, subreddit=subreddit)
+    ids, dropped = encode_prompt(tok, row, model.cfg.ctx_len - p.max_summary_tokens)
     if dropped: print(f"warning: the post is {dropped} tokens too long for the {model.cfg.ctx_len}-token context; "
                       "its end was cut (smart truncation keeps the header and the TL;DR marker)", file=sys.stderr)
+    dec = {**p.decoding, **gen_kwargs}
+    if dec.get("temperature"): dec.pop("num_beams", None); dec.pop("length_penalty", None)  # sampling asked for: no beam search
     pieces = []
-    for piece in stream_text(model, tok, ids, p.max_summary_tokens, **{**p.decoding, **gen_kwargs}):
+    for piece in stream_text(model, tok, row, p.max_summary_tokens, **dec):  # the row (not its ids): the prompt boost then covers the post's words only, as in evaluation
         print(piece.lstrip() if not pieces else piece, end="", file=out, flush=True)
         pieces.append(piece)
     print(file=out)
@@ -149,7 +152,7 @@ def evaluate_for_report(p)->dict:
         res[name] = eval_stage(p, st, rows=rows, split="test")
     bon_rows = rows[:p.report_bon_rows]
     res[f"DPO + best-of-{p.best_of_n}"] = eval_stage(p, "dpo", rows=bon_rows, split="test", best_of_n=p.best_of_n)
-    res[f"DPO greedy, same {len(bon_rows)} rows"] = evaluate_summaries(res["DPO"]["preds"][:len(bon_rows)], bon_rows)
+    res[f"DPO (preset decoding), same {len(bon_rows)} rows"] = evaluate_summaries(res["DPO"]["preds"][:len(bon_rows)], bon_rows)
     title = [r["rougeL"] for r in res["baseline: title"]["per_row"]]
     for name, r in res.items():
         if not name.startswith("baseline") and r["n"] == len(rows):
@@ -216,7 +219,7 @@ def write_report(p, outs:dict, times:dict)->Path:
           f"- verifier: held-out accuracy **{rm['heldout_accuracy']:.3f}** (95% CI {rm['ci95'][0]:.3f}–{rm['ci95'][1]:.3f}) on {rm['pairs_valid']} pairs of posts never trained on", "",
           f"## Stage table on `reddit_tldr/test` ({ev['baseline: title']['n']} posts)", "",
           "ROUGE F-measures (rouge-score, stemmer) with 95% bootstrap intervals; BERTScore F1 uses the offline all-MiniLM-L6-v2 backbone, **not** comparable to published roberta-large BERTScore. "
-          f"Greedy decoding with the preset's options ({', '.join(f'{k}={v}' for k, v in p.decoding.items()) or 'none'}) unless named.", "",
+          f"Decoding: {'beam search' if p.decoding.get('num_beams', 1) > 1 else 'greedy'} with the preset's options ({', '.join(f'{k}={v}' for k, v in p.decoding.items()) or 'none'}) unless named.", "",
           "| system | ROUGE-1 | ROUGE-2 | ROUGE-L | BERTScore F1 | words (ref) | n | ROUGE-L − title (paired 95% CI) |", "|---|---|---|---|---|---|---|---|"]
     for name, x in ev.items():
         vt = x.get("vs_title_rougeL")
@@ -278,7 +281,7 @@ def build_parser()->argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="a .jsonl/.jsonl.gz file with id, subreddit, title, post, summary")
     p.add_argument("--split", default="valid", choices=["valid", "test"], help="reddit_tldr split (when no --data)")
     p.add_argument("--limit", type=int, default=None, help="first N rows only")
-    p.add_argument("--best-of-n", type=int, default=0, help="sample N summaries and rerank with the verifier (0 = greedy)")
+    p.add_argument("--best-of-n", type=int, default=0, help="sample N summaries and rerank with the verifier (0 = the preset's decoding)")
     p.add_argument("--no-bertscore", action="store_true", help="skip BERTScore (faster)")
     p.add_argument("--json", default=None, help="write the metrics as one JSON object to this file")
     p.set_defaults(func=_eval)
@@ -288,7 +291,7 @@ def build_parser()->argparse.ArgumentParser:
     p.add_argument("--stage", default="sft", choices=["pretrain", "sft", "lora", "lora_peft", "dpo"], help="which stage's model writes the summary")
     p.add_argument("--title", default="", help="the post's title (part of the prompt)")
     p.add_argument("--subreddit", default="", help="the subreddit, without r/")
-    p.add_argument("--temperature", type=float, default=0.0, help="0 = the preset's greedy decoding; >0 samples")
+    p.add_argument("--temperature", type=float, default=0.0, help="0 = the preset's decoding (beam search on cpu); >0 samples")
     p.add_argument("--top-p", type=float, default=0.9, help="nucleus sampling threshold (with --temperature)")
     p.add_argument("--seed", type=int, default=0, help="sampling seed (with --temperature)")
     p.set_defaults(func=_summarize)

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['repetition_penalty_', 'ban_repeated_ngrams_', 'top_k_filter', 'top_p_filter', 'next_token', 'left_pad', 'stream_ids',
-           'generate_ids', 'decode_stream', 'stream_text', 'summarize', 'speculative_generate', 'Int8Linear',
-           'quantize_int8', 'model_bytes']
+           'generate_ids', 'reorder_cache_', 'repeat_cache', 'beam_search_ids', 'decode_stream', 'stream_text',
+           'summarize', 'speculative_generate', 'Int8Linear', 'quantize_int8', 'model_bytes']
 
 # %% ../nbs/04_generation.ipynb #d8804ef3
 from .config import *
@@ -174,13 +174,134 @@ def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forwar
 def generate_ids(model:nn.Module, input_ids, max_new_tokens:int, temperature:float=0.0, top_k:int|None=None,
                  top_p:float|None=None, repetition_penalty:float=1.0, eos_id:int|None=None, attention_mask=None,
                  seed:int|None=None, use_cache:bool=True, no_repeat_ngram:int=0, min_new_tokens:int=0,
-                 no_repeat_scope:str="all", prompt_boost:float=0.0, boost_ids=None):
+                 no_repeat_scope:str="all", prompt_boost:float=0.0, boost_ids=None,
+                 num_beams:int=1, # > 1: beam search (`beam_search_ids`, below) instead of one token at a time
+                 length_penalty:float=1.0, # beam search only: finished score = Σ log p / length^α
+                ):
     "Generated ids only, (B, ≤ max_new_tokens); rows that finished early are padded with `eos_id` (see `stream_ids`)"
+    if num_beams > 1:
+        if temperature or top_k or top_p or repetition_penalty != 1.0 or not use_cache:
+            raise ValueError("beam search here is deterministic and cached: it takes no temperature, top_k, top_p, "
+                             "repetition_penalty or use_cache=False")
+        return beam_search_ids(model, input_ids, max_new_tokens, num_beams, length_penalty, eos_id, attention_mask,
+                               no_repeat_ngram, min_new_tokens, no_repeat_scope, prompt_boost, boost_ids)
     steps = list(stream_ids(model, input_ids, max_new_tokens, temperature, top_k, top_p, repetition_penalty, eos_id,
                             attention_mask, seed, use_cache, no_repeat_ngram, min_new_tokens, no_repeat_scope,
                             prompt_boost, boost_ids))
     B = len(input_ids) if isinstance(input_ids, (list, tuple)) else input_ids.shape[0]
     return torch.stack(steps, 1) if steps else torch.empty(B, 0, dtype=torch.long)
+
+# %% ../nbs/04_generation.ipynb #bm3a1c02
+def reorder_cache_(cache:KVCache, # the cache of all B·K beams
+                   idx, # (B·K,) for each new beam, the row it continues
+                  )->KVCache:
+    "Beam search's bookkeeping: every row of the cache takes the keys and values of the beam it continues (in place)"
+    cache.k.copy_(cache.k.index_select(1, idx)); cache.v.copy_(cache.v.index_select(1, idx))  # in place: the per-layer views stay valid
+    for name in ("copy_keys", "copy_next", "copy_ids"):
+        if hasattr(cache, name): t = getattr(cache, name); t.copy_(t.index_select(0, idx))
+    return cache
+
+def repeat_cache(cache:KVCache, # a prefilled cache of B rows
+                 k:int, # copies of each row
+                 max_len:int, # tokens the new cache can hold
+                )->KVCache:
+    "A cache of B·k rows (row b·k + j is a copy of row b) with room for `max_len` tokens: prefill each prompt once, not k times"
+    new = copy.copy(cache)
+    n = cache.n_sink + cache.pos
+    new.max_len = max_len
+    new.k = cache.k.new_zeros(*cache.k.shape[:1], cache.k.shape[1] * k, cache.k.shape[2], cache.n_sink + max_len, cache.k.shape[4])
+    new.v = torch.zeros_like(new.k)
+    new.k[:, :, :, :n] = cache.k[:, :, :, :n].repeat_interleave(k, 1); new.v[:, :, :, :n] = cache.v[:, :, :, :n].repeat_interleave(k, 1)
+    new.ks, new.vs = new.k.unbind(0), new.v.unbind(0)
+    for name in ("copy_keys", "copy_next", "copy_ids"):
+        if hasattr(cache, name):
+            t = getattr(cache, name)
+            big = t.new_zeros(t.shape[0] * k, max_len, *t.shape[2:]); big[:, :cache.pos] = t[:, :cache.pos].repeat_interleave(k, 0)
+            setattr(new, name, big)
+    return new
+
+@torch.no_grad()
+def beam_search_ids(model:nn.Module, # a `TransformerLM`
+                    input_ids, # (B, T) prompt ids, or a list of id lists (left-padded here)
+                    max_new_tokens:int, # at most this many new tokens per row
+                    num_beams:int=4, # K hypotheses kept per row
+                    length_penalty:float=1.0, # finished score = Σ log p / length^α (α > 0 favours longer outputs)
+                    eos_id:int|None=None, # a hypothesis is finished once it produces this id
+                    attention_mask=None, # (B, T) 1/0, left padding only
+                    no_repeat_ngram:int=0, min_new_tokens:int=0, no_repeat_scope:str="all", # as in `stream_ids`
+                    prompt_boost:float=0.0, boost_ids=None, # as in `stream_ids`; the boosted distribution is renormalized
+                   ):
+    "Beam search with 🤗's rules (`early_stopping=False`): the best finished hypothesis of each row, (B, ≤ max_new_tokens), padded with `eos_id`"
+    dev = next(model.parameters()).device
+    if isinstance(input_ids, (list, tuple)): input_ids, attention_mask = left_pad(input_ids, eos_id or 0, dev)
+    (B, T), K, N = input_ids.shape, num_beams, input_ids.shape[1] + max_new_tokens
+    if attention_mask is not None and bool(attention_mask.all()): attention_mask = None
+    rows = torch.arange(B, device=dev)[:, None] * K  # row b·K + k of every (B·K, …) tensor is beam k of prompt b
+    seq = torch.empty(B * K, N, dtype=torch.long, device=dev); seq[:, :T] = input_ids.repeat_interleave(K, 0)
+    am = pos = step_pos = start = None
+    if attention_mask is not None:  # beams of one prompt share its padding, so reordering beams never touches the mask
+        pos = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+        am = torch.ones(B * K, N, dtype=torch.long, device=dev); am[:, :T] = attention_mask.repeat_interleave(K, 0)
+        start = T - am[:, :T].sum(-1)
+        step_pos = pos[:, -1:].repeat_interleave(K, 0) + 1
+    ngram_start = torch.full((B * K,), T, device=dev) if no_repeat_scope == "output" else start
+    was_training = model.training
+    model.eval()
+    try:
+        prefill = model.new_cache(B, T)  # each prompt once, then copied to its K beams
+        logits = model(input_ids, position_ids=pos, attention_mask=attention_mask, cache=prefill, logits_to_keep=1)[:, -1].repeat_interleave(K, 0)
+        cache = repeat_cache(prefill, K, N)
+        plan = model.fast_decode_plan() if hasattr(model, "fast_decode_plan") else None
+        V = logits.shape[-1]
+        bias = None
+        if prompt_boost:
+            bias = torch.zeros(B, V, device=dev)
+            for b in range(B):
+                ids = boost_ids[b] if boost_ids is not None else input_ids[b, 0 if start is None else int(start[b * K]):]
+                bias[b, torch.as_tensor(list(ids), dtype=torch.long, device=dev)] = prompt_boost
+            bias = bias.repeat_interleave(K, 0)
+        run = torch.full((B, K), -1e9, device=dev); run[:, 0] = 0  # running scores Σ log p; only beam 0 is alive at first
+        fin = torch.full((B, K), -1e9, device=dev)                 # the K best finished hypotheses: scores...
+        fill = eos_id if eos_id is not None else 0
+        fin_ids = torch.full((B, K, max_new_tokens), fill, dtype=torch.long, device=dev)  # ...their tokens...
+        fin_len = torch.zeros(B, K, dtype=torch.long, device=dev)    # ...and lengths
+        can_improve = torch.ones(B, dtype=torch.bool, device=dev)
+        top_k_mask = torch.arange(2 * K, device=dev) < K           # only the K best candidates may finish (🤗's rule)
+        for i in range(max_new_tokens):
+            n = T + i
+            logp = logits.float().log_softmax(-1)  # a copy head already gives log-probabilities: log_softmax leaves them as they are
+            if bias is not None: logp = (logp + bias).log_softmax(-1)
+            if no_repeat_ngram: logp = ban_repeated_ngrams_(logp, seq[:, :n], no_repeat_ngram, ngram_start)
+            if eos_id is not None and i < min_new_tokens: logp[:, eos_id] = float("-inf")
+            # 2K candidates per row: enough that K stay alive even if K of them end here
+            top, flat = (run.view(-1, 1) + logp).view(B, K * V).topk(2 * K)
+            src, tok = flat // V, flat % V
+            ends = tok == eos_id if eos_id is not None else torch.zeros_like(tok, dtype=torch.bool)
+            if i == max_new_tokens - 1: ends = torch.ones_like(ends)  # out of budget: every candidate is final
+            cand_ids = fin_ids.new_full((B, 2 * K, max_new_tokens), fill)
+            cand_ids[:, :, :i] = seq[(rows + src).view(-1), T:n].view(B, 2 * K, i)
+            cand_ids[:, :, i] = tok
+            new_fin = top / (i + 1) ** length_penalty - 1e9 * (~(ends & top_k_mask & can_improve[:, None])).float()
+            keep = torch.cat([fin, new_fin], 1).topk(K).indices  # merge with the finished ones, keep the K best
+            fin = torch.cat([fin, new_fin], 1).gather(1, keep)
+            fin_ids = torch.cat([fin_ids, cand_ids], 1).gather(1, keep[..., None].expand(-1, -1, max_new_tokens))
+            fin_len = torch.cat([fin_len, torch.full_like(tok, i + 1)], 1).gather(1, keep)
+            if i == max_new_tokens - 1: break
+            alive = (top - 1e9 * ends.float()).topk(K).indices  # the K best candidates that did not end
+            run, src, tok = top.gather(1, alive) - 1e9 * ends.gather(1, alive).float(), src.gather(1, alive), tok.gather(1, alive)
+            # 🤗's heuristic: stop a row once its best running beam, scored at the current length, can't beat its worst finished one
+            can_improve &= run[:, 0] / (i + 1) ** length_penalty > fin.min(1).values
+            if not bool(can_improve.any()): break
+            order = (rows + src).view(-1)
+            seq = seq[order]; seq[:, n] = tok.view(-1)
+            reorder_cache_(cache, order)
+            nxt = tok.view(-1, 1)
+            if plan is not None: logits = model.decode_step(nxt, cache, plan, step_pos, None if am is None else am[:, :n + 1])[:, -1]
+            else: logits = model(nxt, position_ids=step_pos, attention_mask=None if am is None else am[:, :n + 1], cache=cache)[:, -1]
+            if step_pos is not None: step_pos = step_pos + 1
+    finally: model.train(was_training)
+    return fin_ids[:, 0, :int(fin_len[:, 0].max())]
+
 
 # %% ../nbs/04_generation.ipynb #718078ea
 def decode_stream(tok, # the tokenizer
@@ -206,12 +327,16 @@ def stream_text(model:nn.Module, tok, # model and tokenizer
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a post cut to fit the context: expected
             ids = prompt_ids(tok, prompt, model.cfg.ctx_len - max_new_tokens)
+        if gen_kwargs.get("prompt_boost") and gen_kwargs.get("boost_ids") is None:  # nudge the post's words, not the template's (as `summarize_rows`)
+            gen_kwargs["boost_ids"] = [set(tok.encode(f" {prompt.get('title', '')} {prompt['post']}", add_special_tokens=False))]
     elif isinstance(prompt, str): ids = tok.encode(prompt, add_special_tokens=False)
     else: ids = list(prompt)
     x = torch.tensor([ids], device=next(model.parameters()).device)
     gen_kwargs.setdefault("eos_id", tok.eos_token_id)
     eos = gen_kwargs["eos_id"]
-    toks = (int(t[0]) for t in stream_ids(model, x, max_new_tokens, **gen_kwargs))
+    if gen_kwargs.get("num_beams", 1) > 1:  # beam search knows its summary only at the end: it arrives in one piece
+        toks = (int(t) for t in generate_ids(model, x, max_new_tokens, **gen_kwargs)[0])
+    else: toks = (int(t[0]) for t in stream_ids(model, x, max_new_tokens, **gen_kwargs))
     yield from decode_stream(tok, (t for t in toks if t != eos))
 
 # %% ../nbs/04_generation.ipynb #8d31dc16
