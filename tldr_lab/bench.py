@@ -4,15 +4,15 @@
 
 # %% auto #0
 __all__ = ['hf_logits', 'TARGETS', 'DATASHEET_BF16_TFLOPS', 'interleaved_median', 'peak_matmul_flops', 'train_step_fn',
-           'bench_model', 'decode_bench', 'kv_cache_bench', 'train_bench', 'amp_train_bench', 'run_bench',
-           'bench_table', 'gpu_train_bench']
+           'bench_model', 'decode_bench', 'kv_cache_bench', 'compiled_step_fn', 'train_bench', 'amp_train_bench',
+           'run_bench', 'bench_table', 'gpu_train_bench']
 
 # %% ../nbs/11_bench.ipynb #37dda78e
 from .config import *
 from .config import Preset
 from .model import TransformerLM, ModelConfig, flops_per_token, to_hf
 from .generation import generate_ids
-import json, math, statistics, time, platform
+import json, math, statistics, time, platform, warnings
 import torch, torch.nn.functional as F
 
 # %% ../nbs/11_bench.ipynb #270bc277
@@ -97,18 +97,36 @@ def _random_batch(model, batch_size:int, seq_len:int, seed:int)->torch.Tensor:
     "Seeded random ids, (batch_size, seq_len + 1): inputs and their next-token targets"
     return torch.randint(0, model.cfg.vocab_size, (batch_size, seq_len + 1), generator=torch.Generator().manual_seed(seed))
 
-def train_bench(model, hf, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
-    "Training tokens/s of ours and 🤗 on the same batch, same weights, same AdamW; MFU comes from ours"
-    batch = _random_batch(model, batch_size, seq_len, seed)
-    t = interleaved_median(dict(ours=train_step_fn(model, batch), hf=train_step_fn(hf, batch, hf_logits)), reps)
-    tps = {k: batch_size * seq_len / v for k, v in t.items()}
-    return dict(ours_tok_s=tps["ours"], hf_tok_s=tps["hf"], speedup=tps["ours"] / tps["hf"])
+def compiled_step_fn(model, batch:torch.Tensor, amp:torch.dtype|None=None):
+    "`train_step_fn` through `torch.compile`, already compiled (untimed); None where this machine's compiler fails"
+    fwd = torch.compile(model)
+    step = train_step_fn(model, batch, lambda m, x: fwd(x), amp=amp)
+    try: step(); step()  # the compile, and the recompile a second call can bring, happen here
+    except Exception as e:
+        warnings.warn(f"torch.compile failed here ({type(e).__name__}); the bench reports eager numbers only")
+        return None
+    return step
 
-def amp_train_bench(model, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
-    "Training tokens/s of our model in fp32 and in bf16 autocast (what `pick_device` picks on CPUs with bf16 units), side by side"
+def train_bench(model, hf, batch_size:int, seq_len:int, reps:int=5, seed:int=0,
+                compile:bool=False, # also race our model through torch.compile (what the trainer does when the stage says so)
+               )->dict:
+    "Training tokens/s of ours (eager, and compiled) and 🤗 (eager, its default) on the same batch, weights and AdamW"
     batch = _random_batch(model, batch_size, seq_len, seed)
-    t = interleaved_median(dict(fp32=train_step_fn(model, batch), bf16=train_step_fn(model, batch, amp=torch.bfloat16)), reps)
-    return dict(fp32_tok_s=batch_size * seq_len / t["fp32"], bf16_tok_s=batch_size * seq_len / t["bf16"], speedup=t["fp32"] / t["bf16"])
+    fns = dict(ours=train_step_fn(model, batch), hf=train_step_fn(hf, batch, hf_logits))
+    if compile and (c := compiled_step_fn(model, batch)) is not None: fns["ours_compiled"] = c
+    tps = {k: batch_size * seq_len / v for k, v in interleaved_median(fns, reps).items()}
+    best = "ours_compiled" if "ours_compiled" in tps else "ours"  # the way the trainer runs
+    return dict(ours_tok_s=tps["ours"], hf_tok_s=tps["hf"], eager_speedup=tps["ours"] / tps["hf"],
+                compiled_tok_s=tps.get("ours_compiled"), tok_s=tps[best], speedup=tps[best] / tps["hf"], compiled=best != "ours")
+
+def amp_train_bench(model, batch_size:int, seq_len:int, reps:int=5, seed:int=0, compile:bool=False)->dict:
+    "Training tokens/s of our model in fp32 and in bf16 autocast (what `pick_device` picks on CPUs with bf16 units), and bf16 compiled"
+    batch = _random_batch(model, batch_size, seq_len, seed)
+    fns = dict(fp32=train_step_fn(model, batch), bf16=train_step_fn(model, batch, amp=torch.bfloat16))
+    if compile and (c := compiled_step_fn(model, batch, amp=torch.bfloat16)) is not None: fns["bf16_compiled"] = c
+    tps = {k: batch_size * seq_len / v for k, v in interleaved_median(fns, reps).items()}
+    return dict(fp32_tok_s=tps["fp32"], bf16_tok_s=tps["bf16"], speedup=tps["bf16"] / tps["fp32"],
+                bf16_compiled_tok_s=tps.get("bf16_compiled"))
 
 # %% ../nbs/11_bench.ipynb #4b6e533d
 def run_bench(preset:str|Preset|None=None, # preset or its name
@@ -131,12 +149,13 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
     res["decode_b8"] = decode_bench(model, hf, 8, n_new, reps=reps); say("  decode b8:", _fmt(res["decode_b8"]))
     res["kv_cache"] = kv_cache_bench(model, kv_new, reps=max(2, reps // 2)); say("  kv cache: ", _fmt(res["kv_cache"]))
     T, B = model.cfg.ctx_len, p.pretrain.batch_size
-    res["train"] = train_bench(model, hf, B, T, reps=reps); say("  train:    ", _fmt(res["train"]))
-    res["train_bf16"] = amp_train_bench(bench_model(p), B, T, reps=reps); say("  bf16:     ", _fmt(res["train_bf16"]))
+    compile = p.pretrain.compile  # race the trainer as the preset runs it
+    res["train"] = train_bench(model, hf, B, T, reps=reps, compile=compile); say("  train:    ", _fmt(res["train"]))
+    res["train_bf16"] = amp_train_bench(bench_model(p), B, T, reps=reps, compile=compile); say("  bf16:     ", _fmt(res["train_bf16"]))
     res["peak_flops"] = peak_matmul_flops(reps=reps)
     res["peak_flops_bf16"] = peak_matmul_flops(reps=reps, dtype=torch.bfloat16)
     res["train"]["flops_per_token"] = flops_per_token(model.cfg, T)
-    res["train"]["achieved_flops"] = res["train"]["ours_tok_s"] * res["train"]["flops_per_token"]
+    res["train"]["achieved_flops"] = res["train"]["tok_s"] * res["train"]["flops_per_token"]  # fp32, as the fp32 peak
     res["headline"] = dict(train_vs_hf=res["train"]["speedup"], decode_vs_hf_b1=res["decode_b1"]["speedup"],
                            decode_vs_hf_b8=res["decode_b8"]["speedup"], kv_cache_speedup=res["kv_cache"]["speedup"],
                            train_mfu=res["train"]["achieved_flops"] / res["peak_flops"])

@@ -11,7 +11,7 @@ __all__ = ['ModelConfig', 'RMSNorm', 'rope_tables', 'apply_rope', 'KVCache', 'At
 # %% ../nbs/02_model.ipynb #a7940e43
 from .config import *
 from .config import Preset
-import math, json, time, hashlib
+import math, json, time, hashlib, copy
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import numpy as np
@@ -121,7 +121,28 @@ class KVCache:
         "Forget everything after the first `n` tokens (speculative decoding rolls back rejected drafts)"
         if not 0 <= n <= self.pos: raise ValueError(f"cannot crop a cache holding {self.pos} tokens to {n}")
         self.pos = n; return self
-    def nbytes(self)->int: return sum(t.nbytes for t in (self.k, self.v, *(getattr(self, n) for n in ('copy_keys', 'copy_next', 'copy_ids') if hasattr(self, n))))
+    def _extras(self)->list[str]: return [n for n in ("copy_keys", "copy_next", "copy_ids") if hasattr(self, n)]  # per-row tensors of a copy head
+    def nbytes(self)->int: return sum(t.nbytes for t in (self.k, self.v, *(getattr(self, n) for n in self._extras())))
+    def reorder_(self, idx): # (B,) for each row, the row whose keys and values it takes
+        "Beam search's bookkeeping: every row takes the cache of the beam it continues (in place: the per-layer views stay valid)"
+        self.k.copy_(self.k.index_select(1, idx)); self.v.copy_(self.v.index_select(1, idx))
+        for n in self._extras(): t = getattr(self, n); t.copy_(t.index_select(0, idx))
+        return self
+    def repeat_interleave(self, k:int, # copies of each row
+                          max_len:int, # tokens the new cache can hold
+                         )->"KVCache":
+        "A new cache of B·k rows (row b·k + j copies row b) with room for `max_len` tokens: beam search prefills each prompt once"
+        new, n = copy.copy(self), self.n_sink + self.pos
+        L, B, H, _, D = self.k.shape
+        new.max_len = max_len
+        new.k = self.k.new_zeros(L, B * k, H, self.n_sink + max_len, D); new.v = torch.zeros_like(new.k)
+        new.k[:, :, :, :n] = self.k[:, :, :, :n].repeat_interleave(k, 1); new.v[:, :, :, :n] = self.v[:, :, :, :n].repeat_interleave(k, 1)
+        new.ks, new.vs = new.k.unbind(0), new.v.unbind(0)
+        for name in self._extras():
+            t = getattr(self, name)
+            big = t.new_zeros(t.shape[0] * k, max_len, *t.shape[2:]); big[:, :self.pos] = t[:, :self.pos].repeat_interleave(k, 0)
+            setattr(new, name, big)
+        return new
     def __repr__(self): return f"KVCache({self.pos}/{self.max_len} tokens, {tuple(self.k.shape)}, {self.nbytes()/2**20:.1f} MiB)"
 
 # %% ../nbs/02_model.ipynb #782726a2

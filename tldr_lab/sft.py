@@ -11,7 +11,7 @@ from .config import Preset, StageConfig
 from .tokenizer import get_tokenizer
 from .data import load_tldr, sft_dataset, collate_sft, prompt_ids, encode_prompt
 from .train import locked_stage, Trainer, StepSampler, lm_loss, get_stage_model, load_model, save_model, atomic_write_json, dist_info
-from .generation import generate_ids
+from .generation import generate_ids, post_token_ids
 import json, math, time, shutil, warnings
 from dataclasses import replace
 from pathlib import Path
@@ -55,7 +55,7 @@ def summarize_rows(model, tok, rows, # rows with subreddit, title, post
         for k, i in enumerate(idx):
             ids[k, n - len(prompts[i]):] = torch.tensor(prompts[i]); mask[k, n - len(prompts[i]):] = 1
         if gen_kwargs.get("prompt_boost"):  # copy nudge: only the words of the title and post, not the prompt's template
-            gen_kwargs["boost_ids"] = [set(tok.encode(f" {rows[i].get('title', '')} {rows[i]['post']}", add_special_tokens=False)) for i in idx]
+            gen_kwargs["boost_ids"] = [post_token_ids(tok, rows[i]) for i in idx]
         gen = generate_ids(model, ids.to(dev), max_new_tokens, eos_id=tok.eos_token_id, attention_mask=mask.to(dev), **gen_kwargs)
         for k, i in enumerate(idx):
             g = gen[k].tolist()
@@ -101,7 +101,7 @@ def sft(preset:str|Preset|None=None, # preset or its name
     steps = min(cfg.max_steps, math.ceil(cfg.epochs * get_batch.steps_per_epoch / cfg.grad_accum))
     cfg = replace(cfg, max_steps=steps)
     eval_fn = lambda m: dict(val_loss=sft_loss_on(m, valid, tok.pad_token_id))
-    tr = Trainer(model, cfg, get_batch, lm_loss, out, eval_fn=eval_fn, device=dev, amp_dtype=amp, compile=p.compile,
+    tr = Trainer(model, cfg, get_batch, lm_loss, out, eval_fn=eval_fn, device=dev, amp_dtype=amp,
                  callbacks=callbacks, progress=progress, log_every=max(1, min(10, cfg.eval_every // 5)),
                  tokens_per_batch=lambda b: int(b["attention_mask"].sum()), save_best=save_best)
     t0 = time.time()

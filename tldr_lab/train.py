@@ -6,9 +6,9 @@
 __all__ = ['STAGE_COMMANDS', 'KILL_SCRIPT', 'DDP_SCRIPT', 'param_groups', 'lr_at', 'StepSampler', 'CheckpointError',
            'atomic_write', 'atomic_write_json', 'unwrap', 'plain_model', 'save_model', 'load_model', 'TrainingDiverged',
            'dist_info', 'stage_lock', 'locked_stage', 'Trainer', 'save_checkpoint', 'latest_checkpoint',
-           'load_checkpoint', 'train_step', 'run_eval', 'fit', 'lm_loss', 'token_bytes', 'evaluate_lm', 'model_config',
-           'pretrain', 'wikitext_tokens', 'get_stage_model', 'LivePlot', 'run_kill_resume', 'run_ddp_check',
-           'sample_text', 'SampleEvery']
+           'load_checkpoint', 'forward_loss', 'train_step', 'run_eval', 'fit', 'lm_loss', 'token_bytes', 'evaluate_lm',
+           'model_config', 'pretrain', 'wikitext_tokens', 'get_stage_model', 'LivePlot', 'run_kill_resume',
+           'run_ddp_check', 'sample_text', 'SampleEvery']
 
 # %% ../nbs/03_pretrain.ipynb #e05e236d
 from .config import *
@@ -183,7 +183,7 @@ class Trainer:
                  eval_fn=None, # eval_fn(model) -> dict with `val_loss` (and anything else to log)
                  tokens_per_batch=None, # tokens_per_batch(batch) -> int, for tokens/s
                  device=None, amp_dtype=None, # from the preset (`setup`)
-                 compile:bool=False, # torch.compile the model
+                 compile:bool|None=None, # torch.compile the forward (None: the stage's `cfg.compile`)
                  seed:int=0,
                  log_every:int=10, # steps between metric lines
                  ckpt_every:int|None=None, # steps between checkpoints (default: each evaluation)
@@ -207,7 +207,8 @@ class Trainer:
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
             self.fwd_model = DDP(model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
-        if compile: self.fwd_model = torch.compile(self.fwd_model)
+        self.eager_fwd = self.fwd_model  # kept: a machine whose compiler fails trains eagerly (`forward_loss`)
+        if cfg.compile if compile is None else compile: self.fwd_model = torch.compile(self.fwd_model)
         self.step, self.tokens, self.elapsed, self.best = 0, 0, 0.0, float("inf")
         self.history = []
 
@@ -256,6 +257,15 @@ def load_checkpoint(self:Trainer, d:Path):
 Trainer.save_checkpoint, Trainer.load_checkpoint = save_checkpoint, load_checkpoint
 
 # %% ../nbs/03_pretrain.ipynb #3d6912a4
+def forward_loss(self:Trainer, batch:dict):
+    "`loss_fn` on the (compiled) model. torch.compile needs a C++ compiler: where it fails, warn once and go on eagerly"
+    try: return self.loss_fn(self.fwd_model, batch)
+    except Exception as e:
+        if self.fwd_model is self.eager_fwd: raise
+        warnings.warn(f"torch.compile failed ({type(e).__name__}: {str(e)[:300]}); training without it")
+        self.fwd_model = self.eager_fwd
+        return self.loss_fn(self.fwd_model, batch)
+
 def train_step(self:Trainer)->dict:
     "One optimizer step over `grad_accum` micro-batches"
     lr = lr_at(self.progress_frac(), self.step, self.cfg)
@@ -266,7 +276,7 @@ def train_step(self:Trainer)->dict:
         batch = {n: v.to(self.device, non_blocking=True) if torch.is_tensor(v) else v
                  for n, v in self.get_batch(self.step * self.cfg.grad_accum + k).items()}
         with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
-            loss, extra = self.loss_fn(self.fwd_model, batch)
+            loss, extra = self.forward_loss(batch)
         if not torch.isfinite(loss):
             last = latest_checkpoint(self.out_dir)
             raise TrainingDiverged(f"non-finite loss ({loss.item()}) at step {self.step}; nothing was saved. "
@@ -284,7 +294,7 @@ def train_step(self:Trainer)->dict:
     self.step += 1; self.tokens += n_tok
     return dict(loss=tot, lr=lr, grad_norm=gn.item(), n_tok=n_tok, **{k: float(v) for k, v in extra.items()})
 
-Trainer.train_step = train_step
+Trainer.forward_loss, Trainer.train_step = forward_loss, train_step
 
 # %% ../nbs/03_pretrain.ipynb #5e6a4588
 def _log(self:Trainer, rec:dict):
@@ -417,7 +427,7 @@ def pretrain(preset:str|Preset|None=None, # preset or its name
     tb = token_bytes(tok)
     n_eval = 8 if p.name == "test" else 48
     eval_fn = lambda m: {f"val_{k}": v for k, v in evaluate_lm(m, valid_ids, mc.ctx_len, tb, max_blocks=n_eval).items() if k != "tokens"}
-    tr = Trainer(model, cfg, get_batch, lm_loss, out, eval_fn=eval_fn, device=dev, amp_dtype=amp, compile=p.compile,
+    tr = Trainer(model, cfg, get_batch, lm_loss, out, eval_fn=eval_fn, device=dev, amp_dtype=amp,
                  callbacks=callbacks, progress=progress, log_every=max(1, min(10, cfg.eval_every // 5)))
     t0 = time.time()
     tr.fit(resume=resume, stop_at=stop_at)
