@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['hf_logits', 'TARGETS', 'DATASHEET_BF16_TFLOPS', 'interleaved_median', 'peak_matmul_flops', 'train_step_fn',
-           'bench_model', 'decode_bench', 'kv_cache_bench', 'compiled_step_fn', 'train_bench', 'amp_train_bench',
-           'run_bench', 'bench_table', 'gpu_train_bench']
+           'bench_model', 'decode_bench', 'kv_cache_bench', 'compiled_step_fn', 'train_bench', 'lab_step_bench',
+           'amp_train_bench', 'run_bench', 'bench_table', 'gpu_train_bench']
 
 # %% ../nbs/11_bench.ipynb #37dda78e
 from .config import *
@@ -119,6 +119,25 @@ def train_bench(model, hf, batch_size:int, seq_len:int, reps:int=5, seed:int=0,
     return dict(ours_tok_s=tps["ours"], hf_tok_s=tps["hf"], eager_speedup=tps["ours"] / tps["hf"],
                 compiled_tok_s=tps.get("ours_compiled"), tok_s=tps[best], speedup=tps[best] / tps["hf"], compiled=best != "ours")
 
+def lab_step_bench(p:Preset, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
+    "The lab's own training step as the trainer runs it (copy head, target log-probs, bf16 where the CPU has it), eager vs compiled"
+    torch.manual_seed(seed)
+    model = TransformerLM(ModelConfig.from_preset(p)).train()  # with the preset's copy head: 🤗 has no twin of it
+    batch = _random_batch(model, batch_size, seq_len, seed)
+    amp = torch.bfloat16 if cpu_has_bf16() else None
+    def step_fn(fwd):
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
+        def step():
+            with torch.autocast("cpu", dtype=amp, enabled=amp is not None): logp = fwd(batch[:, :-1], targets=batch[:, 1:])
+            (-logp.mean()).backward(); opt.step(); opt.zero_grad(set_to_none=True)
+        return step
+    fns, compiled = dict(eager=step_fn(model)), step_fn(torch.compile(model))
+    try: compiled(); compiled(); fns["compiled"] = compiled  # compile untimed
+    except Exception as e: warnings.warn(f"torch.compile failed here ({type(e).__name__})")
+    tps = {k: batch_size * seq_len / v for k, v in interleaved_median(fns, reps).items()}
+    return dict(eager_tok_s=tps["eager"], compiled_tok_s=tps.get("compiled"), amp=str(amp),
+                speedup=tps["compiled"] / tps["eager"] if "compiled" in tps else None)
+
 def amp_train_bench(model, batch_size:int, seq_len:int, reps:int=5, seed:int=0, compile:bool=False)->dict:
     "Training tokens/s of our model in fp32 and in bf16 autocast (what `pick_device` picks on CPUs with bf16 units), and bf16 compiled"
     batch = _random_batch(model, batch_size, seq_len, seed)
@@ -152,6 +171,7 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
     compile = p.pretrain.compile  # race the trainer as the preset runs it
     res["train"] = train_bench(model, hf, B, T, reps=reps, compile=compile); say("  train:    ", _fmt(res["train"]))
     res["train_bf16"] = amp_train_bench(bench_model(p), B, T, reps=reps, compile=compile); say("  bf16:     ", _fmt(res["train_bf16"]))
+    if compile: res["lab_step"] = lab_step_bench(p, B, T, reps=reps); say("  lab step: ", _fmt(res["lab_step"]))
     res["peak_flops"] = peak_matmul_flops(reps=reps)
     res["peak_flops_bf16"] = peak_matmul_flops(reps=reps, dtype=torch.bfloat16)
     res["train"]["flops_per_token"] = flops_per_token(model.cfg, T)
