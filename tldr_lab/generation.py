@@ -9,7 +9,7 @@ __all__ = ['repetition_penalty_', 'ban_repeated_ngrams_', 'top_k_filter', 'top_p
 
 # %% ../nbs/04_generation.ipynb #d8804ef3
 from .config import *
-from .model import TransformerLM, ModelConfig, KVCache
+from .model import TransformerLM, ModelConfig
 import copy, io, math, time, warnings
 import torch
 import torch.nn as nn
