@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['TLDR_FIELDS', 'ROUGE_KEYS', 'BASELINES', 'STAGE_NAMES', 'load_tldr_file', 'rouge_scores', 'minilm_path',
            'bertscore_model', 'bertscore_f1', 'bootstrap_ci', 'paired_bootstrap', 'sentences', 'baseline_summaries',
-           'evaluate_summaries', 'reference_perplexity', 'results_table', 'eval_stage', 'metrics_only']
+           'evaluate_summaries', 'reference_perplexity', 'results_table', 'eval_stage', 'metrics_only',
+           'beam_candidates', 'mbr_pick']
 
 # %% ../nbs/08_evaluation.ipynb #2f4561cf
 from .config import *
@@ -267,3 +268,49 @@ def eval_stage(preset=None, # preset or its name
 def metrics_only(res:dict)->dict:
     "The headline metrics of `evaluate_summaries` / `eval_stage` as one flat JSON object"
     return {k: res[k] for k in ("rouge1", "rouge2", "rougeL", "bertscore_f1", "gen_words", "ref_words", "n")}
+
+# %% ../nbs/08_evaluation.ipynb #rr08a002
+def beam_candidates(model, tok, # a stage's model and the tokenizer
+                    rows:list[dict], # TL;DR rows (subreddit, title, post)
+                    n:int=4, # candidates per post: the n best finished beams (num_beams is raised to n if lower)
+                    max_new_tokens:int=64, # summary budget in tokens
+                    batch_size:int=16, # posts per beam-search batch
+                    **decoding)->tuple[list[list[str]], np.ndarray]:
+    "The `n` best beam-search summaries of each row, best first, and their beam scores (len(rows), n)"
+    import warnings, torch
+    from tldr_lab.data import prompt_ids
+    from tldr_lab.generation import beam_search_ids, post_token_ids
+    decoding = {**decoding, "num_beams": max(n, decoding.get("num_beams", 1))}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # posts cut to fit the context: expected
+        prompts = [prompt_ids(tok, r, model.cfg.ctx_len - max_new_tokens) for r in rows]
+    order = sorted(range(len(rows)), key=lambda i: len(prompts[i]))  # similar lengths together: less padding
+    texts, scores = [None] * len(rows), np.zeros((len(rows), n))
+    model.eval()
+    for s in range(0, len(order), batch_size):
+        idx = order[s:s + batch_size]
+        boost = [post_token_ids(tok, rows[i]) for i in idx] if decoding.get("prompt_boost") else None  # as `summarize_rows`
+        ids, sc = beam_search_ids(model, [prompts[i] for i in idx], max_new_tokens, eos_id=tok.eos_token_id, boost_ids=boost, num_return=n, **decoding)
+        for k, i in enumerate(idx):
+            texts[i] = [tok.decode(_upto_eos(g.tolist(), tok.eos_token_id), skip_special_tokens=True).strip() for g in ids[k]]
+            scores[i] = sc[k].float().cpu().numpy()
+    return texts, scores
+
+def _upto_eos(ids:list[int], eos:int)->list[int]: return ids[:ids.index(eos)] if eos in ids else ids
+
+def mbr_pick(cands:list[str], # candidate summaries of one post
+             evidence:list[str]=(), # extra pseudo-references (e.g. the post's title)
+             evidence_weight:float=1.0, # weight of each evidence string's ROUGE-L
+            )->int:
+    "Index of the minimum-Bayes-risk candidate: highest mean ROUGE-L against the other candidates, plus the weighted evidence"
+    if not cands: raise ValueError("mbr_pick: no candidates")
+    if len(cands) == 1: return 0
+    k = len(cands)
+    pairs = [(a, b) for a in range(k) for b in range(k) if a != b]
+    rl = rouge_scores([cands[a] for a, _ in pairs], [cands[b] for _, b in pairs])["rougeL"]
+    util = np.zeros(k)
+    for (a, _), v in zip(pairs, rl): util[a] += v / (k - 1)
+    if evidence:
+        ev = rouge_scores([c for c in cands for _ in evidence], [e for _ in cands for e in evidence])["rougeL"]
+        util += evidence_weight * np.asarray(ev).reshape(k, len(evidence)).sum(1)
+    return int(np.argmax(util))

@@ -213,8 +213,10 @@ def beam_search_ids(model:nn.Module, # a `TransformerLM`
                     attention_mask=None, # (B, T) 1/0, left padding only
                     no_repeat_ngram:int=0, min_new_tokens:int=0, no_repeat_scope:str="all", # as in `stream_ids`
                     prompt_boost:float=0.0, boost_ids=None, # as in `stream_ids`; the boosted distribution is renormalized
+                    num_return:int=1, # >1: the `num_return` best finished hypotheses of each row, and their scores (a reranker's candidates)
                    ):
     "Beam search with 🤗's rules (`early_stopping=False`): the best finished hypothesis of each row, (B, ≤ max_new_tokens), padded with `eos_id`"
+    if not 1 <= num_return <= num_beams: raise ValueError(f"num_return={num_return}: need 1 ≤ num_return ≤ num_beams ({num_beams})")
     dev = next(model.parameters()).device
     if isinstance(input_ids, (list, tuple)): input_ids, attention_mask = left_pad(input_ids, eos_id or 0, dev)
     (B, T), K, N = input_ids.shape, num_beams, input_ids.shape[1] + max_new_tokens
@@ -278,7 +280,9 @@ def beam_search_ids(model:nn.Module, # a `TransformerLM`
             else: logits = model(nxt, position_ids=step_pos, attention_mask=None if am is None else am[:, :n + 1], cache=cache)[:, -1]
             if step_pos is not None: step_pos = step_pos + 1
     finally: model.train(was_training)
-    return fin_ids[:, 0, :int(fin_len[:, 0].max())]
+    if num_return == 1: return fin_ids[:, 0, :int(fin_len[:, 0].max())]
+    # `fin` is kept sorted (topk), so the first `num_return` are the best, as 🤗's `num_return_sequences`
+    return fin_ids[:, :num_return, :int(fin_len[:, :num_return].max())], fin[:, :num_return]
 
 
 # %% ../nbs/04_generation.ipynb #718078ea
