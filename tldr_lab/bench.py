@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['hf_logits', 'TARGETS', 'DATASHEET_BF16_TFLOPS', 'interleaved_median', 'peak_matmul_flops', 'train_step_fn',
-           'bench_model', 'decode_bench', 'kv_cache_bench', 'compiled_step_fn', 'train_bench', 'lab_step_bench',
-           'amp_train_bench', 'run_bench', 'bench_table', 'gpu_train_bench']
+           'bench_model', 'decode_bench', 'kv_cache_bench', 'warmed', 'compiled_step_fn', 'train_bench',
+           'lab_step_bench', 'amp_train_bench', 'run_bench', 'bench_table', 'gpu_train_bench']
 
 # %% ../nbs/11_bench.ipynb #37dda78e
 from .config import *
@@ -97,15 +97,18 @@ def _random_batch(model, batch_size:int, seq_len:int, seed:int)->torch.Tensor:
     "Seeded random ids, (batch_size, seq_len + 1): inputs and their next-token targets"
     return torch.randint(0, model.cfg.vocab_size, (batch_size, seq_len + 1), generator=torch.Generator().manual_seed(seed))
 
-def compiled_step_fn(model, batch:torch.Tensor, amp:torch.dtype|None=None):
-    "`train_step_fn` through `torch.compile`, already compiled (untimed); None where this machine's compiler fails"
-    fwd = torch.compile(model)
-    step = train_step_fn(model, batch, lambda m, x: fwd(x), amp=amp)
-    try: step(); step()  # the compile, and the recompile a second call can bring, happen here
+def warmed(step):
+    "A step through `torch.compile` after two untimed calls (the compile, and the recompile a second call can bring); None where this machine's compiler fails"
+    try: step(); step()
     except Exception as e:
         warnings.warn(f"torch.compile failed here ({type(e).__name__}); the bench reports eager numbers only")
         return None
     return step
+
+def compiled_step_fn(model, batch:torch.Tensor, amp:torch.dtype|None=None):
+    "`train_step_fn` through `torch.compile`, already compiled (untimed); None where this machine's compiler fails"
+    fwd = torch.compile(model)
+    return warmed(train_step_fn(model, batch, lambda m, x: fwd(x), amp=amp))
 
 def train_bench(model, hf, batch_size:int, seq_len:int, reps:int=5, seed:int=0,
                 compile:bool=False, # also race our model through torch.compile (what the trainer does when the stage says so)
@@ -131,9 +134,8 @@ def lab_step_bench(p:Preset, batch_size:int, seq_len:int, reps:int=5, seed:int=0
             with torch.autocast("cpu", dtype=amp, enabled=amp is not None): logp = fwd(batch[:, :-1], targets=batch[:, 1:])
             (-logp.mean()).backward(); opt.step(); opt.zero_grad(set_to_none=True)
         return step
-    fns, compiled = dict(eager=step_fn(model)), step_fn(torch.compile(model))
-    try: compiled(); compiled(); fns["compiled"] = compiled  # compile untimed
-    except Exception as e: warnings.warn(f"torch.compile failed here ({type(e).__name__})")
+    fns = dict(eager=step_fn(model))
+    if (c := warmed(step_fn(torch.compile(model)))) is not None: fns["compiled"] = c
     tps = {k: batch_size * seq_len / v for k, v in interleaved_median(fns, reps).items()}
     return dict(eager_tok_s=tps["eager"], compiled_tok_s=tps.get("compiled"), amp=str(amp),
                 speedup=tps["compiled"] / tps["eager"] if "compiled" in tps else None)
