@@ -250,7 +250,8 @@ def token_logprobs(logits, # (B, T, V)
                    targets, # (B, T) next tokens, -100 = ignore
                   ):
     "log p(targets) (B, T) under softmax(logits), 0 where ignored: the `targets=` answer of a model without a copy head"
-    return -F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="none")
+    # rows of (B·T, V), not (B, V, T): cross-entropy over a contiguous class dim is ~2x faster on CPU (11_bench)
+    return -F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=-100, reduction="none").view(targets.shape)
 
 class CopyHead(nn.Module):
     "Pointer head: p(w) = p_gen·softmax(logits)_w + (1 - p_gen)·Σ_{j: x_j = w} a_tj over the context (See et al. 2017)"
