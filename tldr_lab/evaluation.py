@@ -277,26 +277,16 @@ def beam_candidates(model, tok, # a stage's model and the tokenizer
                     batch_size:int=16, # posts per beam-search batch
                     **decoding)->tuple[list[list[str]], np.ndarray]:
     "The `n` best beam-search summaries of each row, best first, and their beam scores (len(rows), n)"
-    import warnings, torch
-    from tldr_lab.data import prompt_ids
-    from tldr_lab.generation import beam_search_ids, post_token_ids
+    from tldr_lab.generation import beam_search_ids, prompt_batches, summary_text
     decoding = {**decoding, "num_beams": max(n, decoding.get("num_beams", 1))}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # posts cut to fit the context: expected
-        prompts = [prompt_ids(tok, r, model.cfg.ctx_len - max_new_tokens) for r in rows]
-    order = sorted(range(len(rows)), key=lambda i: len(prompts[i]))  # similar lengths together: less padding
     texts, scores = [None] * len(rows), np.zeros((len(rows), n))
     model.eval()
-    for s in range(0, len(order), batch_size):
-        idx = order[s:s + batch_size]
-        boost = [post_token_ids(tok, rows[i]) for i in idx] if decoding.get("prompt_boost") else None  # as `summarize_rows`
-        ids, sc = beam_search_ids(model, [prompts[i] for i in idx], max_new_tokens, eos_id=tok.eos_token_id, boost_ids=boost, num_return=n, **decoding)
+    for idx, prompts, boost in prompt_batches(tok, rows, model.cfg.ctx_len - max_new_tokens, batch_size, bool(decoding.get("prompt_boost"))):
+        ids, sc = beam_search_ids(model, prompts, max_new_tokens, eos_id=tok.eos_token_id, boost_ids=boost, num_return=n, **decoding)
         for k, i in enumerate(idx):
-            texts[i] = [tok.decode(_upto_eos(g.tolist(), tok.eos_token_id), skip_special_tokens=True).strip() for g in ids[k]]
+            texts[i] = [summary_text(tok, g.tolist()) for g in ids[k]]
             scores[i] = sc[k].float().cpu().numpy()
     return texts, scores
-
-def _upto_eos(ids:list[int], eos:int)->list[int]: return ids[:ids.index(eos)] if eos in ids else ids
 
 def mbr_pick(cands:list[str], # candidate summaries of one post
              evidence:list[str]=(), # extra pseudo-references (e.g. the post's title)

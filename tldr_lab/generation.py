@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['repetition_penalty_', 'ban_repeated_ngrams_', 'top_k_filter', 'top_p_filter', 'next_token', 'left_pad', 'boost_bias',
            'post_token_ids', 'stream_ids', 'generate_ids', 'beam_search_ids', 'decode_stream', 'stream_text',
-           'summarize', 'speculative_generate', 'Int8Linear', 'quantize_int8', 'model_bytes']
+           'summary_text', 'prompt_batches', 'summarize', 'speculative_generate', 'Int8Linear', 'quantize_int8',
+           'model_bytes']
 
 # %% ../nbs/04_generation.ipynb #d8804ef3
 from .config import *
@@ -309,7 +310,7 @@ def stream_text(model:nn.Module, tok, # model and tokenizer
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a post cut to fit the context: expected
             ids = prompt_ids(tok, prompt, model.cfg.ctx_len - max_new_tokens)
-        if gen_kwargs.get("prompt_boost") and gen_kwargs.get("boost_ids") is None:  # nudge the post's words, not the template's (as `summarize_rows`)
+        if gen_kwargs.get("prompt_boost") and gen_kwargs.get("boost_ids") is None:  # nudge the post's words, not the template's (as `summarize`)
             gen_kwargs["boost_ids"] = [post_token_ids(tok, prompt)]
     elif isinstance(prompt, str): ids = tok.encode(prompt, add_special_tokens=False)
     else: ids = list(prompt)
@@ -322,31 +323,42 @@ def stream_text(model:nn.Module, tok, # model and tokenizer
     yield from decode_stream(tok, (t for t in toks if t != eos))
 
 # %% ../nbs/04_generation.ipynb #8d31dc16
+def summary_text(tok, ids)->str:
+    "The summary that generated `ids` spell: cut before the first end-of-text, decoded, stripped"
+    ids, eos = list(ids), tok.eos_token_id
+    return tok.decode(ids[:ids.index(eos)] if eos in ids else ids, skip_special_tokens=True).strip()
+
+def prompt_batches(tok, rows:list[dict], # the lab's tokenizer; posts (subreddit, title, post)
+                   max_len:int, # prompt budget in tokens (posts are cut from their end to fit)
+                   batch_size:int=16,
+                   boost:bool=False, # also give each row's `post_token_ids` (what `prompt_boost` nudges)
+                  ):
+    "Yield (row indices, their prompt ids, their boost ids or None), batched by similar prompt length so that little padding is decoded"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # posts cut to fit the context: expected here
+        prompts = [prompt_ids(tok, r, max_len) for r in rows]
+    order = sorted(range(len(rows)), key=lambda i: len(prompts[i]))
+    for s in range(0, len(order), batch_size):
+        idx = order[s:s + batch_size]
+        yield idx, [prompts[i] for i in idx], [post_token_ids(tok, rows[i]) for i in idx] if boost else None
+
 def summarize(model:nn.Module, tok, # model and tokenizer
               row_or_text, # a row (post, title, subreddit), a post string, or a list of those
               max_new_tokens:int=64, # summary length budget in tokens
               max_prompt_len:int|None=None, # prompt budget (default: ctx_len - max_new_tokens)
               batch_size:int=8, # rows decoded together when a list is given
-              **gen_kwargs, # temperature, top_k, top_p, repetition_penalty, no_repeat_ngram, seed, ...
+              **gen_kwargs, # temperature, top_k, top_p, repetition_penalty, no_repeat_ngram, num_beams, prompt_boost, seed, ...
              ):
     "The TL;DR text (stripped, up to end-of-text); a list of texts for a list of rows"
     rows = row_or_text if isinstance(row_or_text, list) else [row_or_text]
     rows = [dict(subreddit="", title="", post=r) if isinstance(r, str) else r for r in rows]
-    budget = max_prompt_len or model.cfg.ctx_len - max_new_tokens
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # posts cut to fit: expected here
-        prompts = [prompt_ids(tok, r, budget) for r in rows]
-    dev, eos = next(model.parameters()).device, tok.eos_token_id
-    gen_kwargs.setdefault("eos_id", eos)
-    order = sorted(range(len(rows)), key=lambda i: len(prompts[i]))
-    out = [None] * len(rows)
-    for s in range(0, len(order), batch_size):
-        idx = order[s:s + batch_size]
-        ids, mask = left_pad([prompts[i] for i in idx], tok.pad_token_id, dev)
-        gen = generate_ids(model, ids, max_new_tokens, attention_mask=mask, **gen_kwargs)
-        for k, i in enumerate(idx):
-            g = gen[k].tolist()
-            out[i] = tok.decode(g[:g.index(eos)] if eos in g else g, skip_special_tokens=True).strip()
+    gen_kwargs.setdefault("eos_id", tok.eos_token_id)
+    boost = bool(gen_kwargs.get("prompt_boost")) and gen_kwargs.get("boost_ids") is None  # nudge the post's words, not the template's
+    dev, out = next(model.parameters()).device, [None] * len(rows)
+    for idx, prompts, boost_ids in prompt_batches(tok, rows, max_prompt_len or model.cfg.ctx_len - max_new_tokens, batch_size, boost):
+        ids, mask = left_pad(prompts, tok.pad_token_id, dev)
+        gen = generate_ids(model, ids, max_new_tokens, attention_mask=mask, **gen_kwargs, **({"boost_ids": boost_ids} if boost else {}))
+        for k, i in enumerate(idx): out[i] = summary_text(tok, gen[k].tolist())
     return out if isinstance(row_or_text, list) else out[0]
 
 # %% ../nbs/04_generation.ipynb #f7637c22

@@ -11,7 +11,7 @@ from .config import Preset, StageConfig
 from .tokenizer import get_tokenizer
 from .data import load_tldr, sft_dataset, collate_sft, prompt_ids, encode_prompt
 from .train import locked_stage, Trainer, StepSampler, lm_loss, get_stage_model, load_model, save_model, atomic_write_json, dist_info
-from .generation import generate_ids, post_token_ids
+from .generation import generate_ids, post_token_ids, summarize
 import json, math, time, shutil, warnings
 from dataclasses import replace
 from pathlib import Path
@@ -33,35 +33,12 @@ def sft_batches(examples:list[dict], # from `sft_dataset`
     return get_batch
 
 # %% ../nbs/05_sft.ipynb #f976bdfd
-@torch.no_grad()
-def summarize_rows(model, tok, rows, # rows with subreddit, title, post
+def summarize_rows(model, tok, rows, # rows with subreddit, title, post (a list or a 🤗 Dataset)
                    max_new_tokens:int=64, # summary budget in tokens
                    ctx_len:int|None=None, # model context (default: the model's)
                    batch_size:int=16, **gen_kwargs)->list[str]:
-    "Greedy (or sampled, via gen_kwargs) summaries of `rows`, batched with left padding"
-    model.eval()
-    ctx_len = ctx_len or model.cfg.ctx_len
-    dev = next(model.parameters()).device
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        prompts = [prompt_ids(tok, r, ctx_len - max_new_tokens) for r in rows]
-    order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))  # similar lengths together: less padding
-    out = [None] * len(prompts)
-    for s in range(0, len(order), batch_size):
-        idx = order[s:s + batch_size]
-        n = max(len(prompts[i]) for i in idx)
-        ids = torch.full((len(idx), n), tok.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(idx), n), dtype=torch.long)
-        for k, i in enumerate(idx):
-            ids[k, n - len(prompts[i]):] = torch.tensor(prompts[i]); mask[k, n - len(prompts[i]):] = 1
-        if gen_kwargs.get("prompt_boost"):  # copy nudge: only the words of the title and post, not the prompt's template
-            gen_kwargs["boost_ids"] = [post_token_ids(tok, rows[i]) for i in idx]
-        gen = generate_ids(model, ids.to(dev), max_new_tokens, eos_id=tok.eos_token_id, attention_mask=mask.to(dev), **gen_kwargs)
-        for k, i in enumerate(idx):
-            g = gen[k].tolist()
-            if tok.eos_token_id in g: g = g[:g.index(tok.eos_token_id)]
-            out[i] = tok.decode(g, skip_special_tokens=True).strip()
-    return out
+    "Summaries of many `rows` (greedy, or the decoding `gen_kwargs` give): `summarize` (04) over a dataset, 16 posts a batch"
+    return summarize(model, tok, list(rows), max_new_tokens, (ctx_len or model.cfg.ctx_len) - max_new_tokens, batch_size, **gen_kwargs)
 
 # %% ../nbs/05_sft.ipynb #55491d9c
 def sft_loss_on(model, examples, pad_id, batch_size=16)->float:

@@ -127,17 +127,13 @@ def get_verifier(preset, device="cpu")->RewardModel:
 @torch.no_grad()
 def sample_candidates(model, tok, row, n:int, max_new_tokens:int, temperature=0.8, top_p=0.95, seed=0)->list[str]:
     "n sampled summaries of one post (one batch, KV cache)"
-    from tldr_lab.generation import generate_ids
+    from tldr_lab.generation import generate_ids, summary_text
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ids = prompt_ids(tok, row, model.cfg.ctx_len - max_new_tokens)
     x = torch.tensor([ids] * n, device=next(model.parameters()).device)
     g = generate_ids(model, x, max_new_tokens, temperature=temperature, top_p=top_p, eos_id=tok.eos_token_id, seed=seed)
-    outs = []
-    for r in g.tolist():
-        if tok.eos_token_id in r: r = r[:r.index(tok.eos_token_id)]
-        outs.append(tok.decode(r, skip_special_tokens=True).strip())
-    return outs
+    return [summary_text(tok, r) for r in g.tolist()]
 
 @torch.no_grad()
 def score_summaries(rm, tok, row, summaries:list[str])->list[float]:
