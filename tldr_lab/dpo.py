@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['pair_example', 'collate_pairs', 'sequence_logps', 'preference_loss', 'dpo_batches', 'make_pairs', 'preference_eval',
-           'dpo']
+           'dpo', 'metric_pairs', 'spin_pairs']
 
 # %% ../nbs/07_dpo.ipynb #7958208c
 from .config import *
@@ -13,6 +13,7 @@ from .tokenizer import get_tokenizer
 from .data import load_comparisons, encode_prompt, EmptyPostError
 from .train import locked_stage, Trainer, StepSampler, get_stage_model, load_model, save_model, atomic_write_json, dist_info
 import math, json, time, shutil
+import numpy as np
 from dataclasses import replace
 from pathlib import Path
 import torch, torch.nn.functional as F
@@ -84,8 +85,10 @@ def preference_eval(policy, ref, exs, pad_id, beta=0.1, kind="sigmoid", batch_si
 
 @locked_stage("dpo")
 def dpo(preset:str|Preset|None=None, force:bool=False, resume:bool=False, kind:str="sigmoid",
-        callbacks=(), progress:bool=True, stop_at:int|None=None, cfg:StageConfig|None=None, out_dir=None)->dict:
-    "DPO from the SFT model on the train comparisons; the policy lands in runs/<preset>/dpo/best"
+        callbacks=(), progress:bool=True, stop_at:int|None=None, cfg:StageConfig|None=None, out_dir=None,
+        pairs_train:list[dict]|None=None, # preference rows (post fields, `chosen`, `rejected`) to learn from instead of the human comparisons
+       )->dict:
+    "DPO from the SFT model on the train comparisons (or `pairs_train`); the policy lands in runs/<preset>/dpo/best (or `out_dir`)"
     p = get_preset(preset)
     dev, amp = pick_device(verbose=False)
     out = Path(out_dir) if out_dir else runs_dir(p, "dpo")
@@ -96,7 +99,8 @@ def dpo(preset:str|Preset|None=None, force:bool=False, resume:bool=False, kind:s
     policy, ref = get_stage_model(p, "sft", dev), get_stage_model(p, "sft", dev).eval()
     for q in ref.parameters(): q.requires_grad_(False)
     ctx = policy.cfg.ctx_len
-    train = make_pairs(tok, load_comparisons("train", limit=64 if p.name == "test" else None), ctx, p.max_summary_tokens)
+    train = make_pairs(tok, load_comparisons("train", limit=64 if p.name == "test" else None) if pairs_train is None else pairs_train, ctx, p.max_summary_tokens)
+    if not train: raise ValueError("dpo: no usable training pairs (every post was empty, or `pairs_train` is empty)")
     valid = make_pairs(tok, load_comparisons("valid", limit=16 if p.name == "test" else 160), ctx, p.max_summary_tokens)
     def loss_fn(model, b):
         k = len(b["input_ids"]) // 2
@@ -113,8 +117,32 @@ def dpo(preset:str|Preset|None=None, force:bool=False, resume:bool=False, kind:s
     tr.fit(resume=resume, stop_at=stop_at)
     if stop_at is not None and not tr.done(): return dict(stopped_at=tr.step)
     before = preference_eval(ref, ref, valid[:8], tok.pad_token_id, cfg.beta, kind)  # sanity: policy = reference
-    s = dict(preset=p.name, stage="dpo", kind=kind, beta=cfg.beta, steps=tr.step, pairs_train=len(train), pairs_valid=len(valid),
+    s = dict(preset=p.name, stage="dpo", kind=kind, beta=cfg.beta, lr=cfg.lr, steps=tr.step, pairs_train=len(train), pairs_valid=len(valid),
+             pairs_source="human comparisons" if pairs_train is None else "given",
              train_seconds=round(tr.elapsed, 1), wall_seconds=round(time.time() - t0, 1), best_val_loss=tr.best,
              final_eval={k: v for k, v in tr.history[-1].items() if k.startswith("val_")}, ref_loss_check=before["val_loss"], device=str(dev))
     if tr.is_main: atomic_write_json(out/"summary.json", s)
     return s
+
+# %% ../nbs/07_dpo.ipynb #mp07a002
+def metric_pairs(rows:list[dict], # TL;DR rows with their human `summary`
+                 candidates:list[list[str]], # the model's candidate summaries of each row
+                 min_gap:float=0.02, # skip rows whose best and worst candidates are closer than this in ROUGE-L: near-ties teach nothing
+                )->list[dict]:
+    "Preference rows from the metric: the candidate with the highest ROUGE-L against the human TL;DR over the one with the lowest"
+    from tldr_lab.evaluation import rouge_scores
+    sc = rouge_scores([c for cs in candidates for c in cs], [r["summary"] for r, cs in zip(rows, candidates) for _ in cs])["rougeL"]
+    out, k = [], 0
+    for r, cs in zip(rows, candidates):
+        s = np.asarray(sc[k:k + len(cs)]); k += len(cs)
+        i, j = int(s.argmax()), int(s.argmin())
+        if s[i] - s[j] >= min_gap and cs[i] and cs[j]:
+            out.append(dict(post_id=r["id"], subreddit=r["subreddit"], title=r["title"], post=r["post"], chosen=" " + cs[i], rejected=" " + cs[j]))
+    return out
+
+def spin_pairs(rows:list[dict], # TL;DR rows with their human `summary`
+               candidates:list[list[str]], # the model's candidates of each row, best first
+              )->list[dict]:
+    "Self-play pairs (Chen et al. 2024): the human TL;DR over the model's own first candidate"
+    return [dict(post_id=r["id"], subreddit=r["subreddit"], title=r["title"], post=r["post"], chosen=" " + r["summary"].strip(), rejected=" " + cs[0])
+            for r, cs in zip(rows, candidates) if cs and cs[0] and r["summary"].strip() and cs[0] != r["summary"].strip()]
