@@ -53,6 +53,7 @@ class Preset:
     # data
     pretrain_tokens: int = 20_000_000    # tokens of the pretraining stream (reddit_posts, plus TL;DR pairs below)
     pretrain_tldr_frac: float = 0.0      # share of that stream made of reddit_tldr/train pairs in the prompt format
+    pretrain_title_last: bool = False    # reddit_posts documents put the title after the post: post → title, a summary-like target
     max_summary_tokens: int = 96         # summaries are cut to this many tokens (SFT) / generation budget
     eval_rows: int = 200                 # valid rows used for quick ROUGE during development
     report_rows: int = 0                 # test rows the report card scores each stage on (0 = all)

@@ -59,10 +59,13 @@ def load_posts(limit:int|None=None, # keep only the first `limit` rows (of the f
         ds = ds.map(lambda r: {"text": r["post"]}).select_columns(["id", "subreddit", "title", "text"])
     return ds.select(range(min(limit, len(ds)))) if limit else ds
 
-def format_document(row:dict # a post with subreddit, title and text (or post)
+def format_document(row:dict, # a post with subreddit, title and text (or post)
+                    title_last:bool=False, # the title after the post: predicting it is a summary-like task (PEGASUS)
                    )->str:
-    "A pretraining document in the prompt's layout"
-    return f"SUBREDDIT: r/{row['subreddit']}\nTITLE: {row['title']}\nPOST: {row.get('text', row.get('post', ''))}"
+    "A pretraining document in the prompt's layout (or with the title last)"
+    sub, title, text = row['subreddit'], row['title'], row.get('text', row.get('post', ''))
+    if title_last: return f"SUBREDDIT: r/{sub}\nPOST: {text}\nTITLE: {title}"
+    return f"SUBREDDIT: r/{sub}\nTITLE: {title}\nPOST: {text}"
 
 # %% ../nbs/01_data.ipynb #62063ee2
 COMPARISON_FILES = ("batch13.json.gz", "batch18.json.gz", "edit_b2_eval_test.json.gz")
@@ -234,16 +237,18 @@ def pretrain_tokens(preset:str|Preset|None=None, # preset or its name
     tok = get_tokenizer(p)
     budget = p.pretrain_tokens if split == "train" else "all"
     mix = f"_tldr{p.pretrain_tldr_frac:g}" if split == "train" and p.pretrain_tldr_frac else ""
-    f = runs_dir(p, "data")/f"pretrain_{split}_{tokenizer_fingerprint(tok)}_{budget}{mix}_s{seed}.npy"  # a new tokenizer, budget or mix → a new cache
+    title_last = split == "train" and p.pretrain_title_last  # held-out posts keep the prompt's layout: bits/byte stay comparable
+    mix += "_tlast" if title_last else ""
+    f = runs_dir(p, "data")/f"pretrain_{split}_{tokenizer_fingerprint(tok)}_{budget}{mix}_s{seed}.npy"  # a new tokenizer, budget, mix or layout → a new cache
     if f.exists():
         try: return np.load(f)
         except Exception as e: print(f"{f} unreadable ({e}); rebuilding")
     if split == "train":
         ds = load_posts().shuffle(seed=seed)
         n_docs = min(len(ds), max(1000, int(p.pretrain_tokens / 300)))  # ~300 tokens a post; topped up below
-        arr = _tokenize_docs(tok, [format_document(r) for r in ds.select(range(n_docs))], p.pretrain_tokens)
+        arr = _tokenize_docs(tok, [format_document(r, title_last) for r in ds.select(range(n_docs))], p.pretrain_tokens)
         if len(arr) < p.pretrain_tokens and n_docs < len(ds):
-            more = _tokenize_docs(tok, [format_document(r) for r in ds.select(range(n_docs, len(ds)))], p.pretrain_tokens - len(arr))
+            more = _tokenize_docs(tok, [format_document(r, title_last) for r in ds.select(range(n_docs, len(ds)))], p.pretrain_tokens - len(arr))
             arr = np.concatenate([arr, more])
         tldr = tldr_pretrain_tokens(p, tok, seed)
         arr = np.concatenate([arr[:p.pretrain_tokens - len(tldr)], tldr])  # the trainer samples blocks at random: the sources mix evenly
