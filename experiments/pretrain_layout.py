@@ -50,12 +50,13 @@ if __name__ == "__main__":
         rows = {r["id"]: r for r in load_tldr("valid")}
         rows = [rows[i] for i in a["ids"]]
         titles = baseline_summaries(rows, "title")
+        rl_title = np.array(rouge_scores(titles, [row["summary"] for row in rows])["rougeL"])  # the same for both runs
         opens = lambda text, r: text.lower().split()[:3] == r["title"].lower().split()[:3]  # the same first three words as the title
         print(f"human TL;DRs: {np.mean([opens(r['summary'], r) for r in rows]):.1%} open with the title's first three words")
         for f, r in zip(sys.argv[2:4], (a, b)):
             preds = json.load(open(Path(f).parent/"evaluation"/"sft_valid.json"))["preds"]  # what eval_stage saved beside it
             o = np.array([opens(t, row) for t, row in zip(preds, rows)])
-            rl, rl_title = np.array(r["per_row_rougeL"]), np.array(rouge_scores(titles, [row["summary"] for row in rows])["rougeL"])
+            rl = np.array(r["per_row_rougeL"])
             print(f"{r['variant']:>10}: {o.mean():.1%} of SFT summaries open with the title's first three words; ROUGE-L(summary, title) "
                   f"{np.mean(rouge_scores(preds, titles)['rougeL']):.3f}; ROUGE-L SFT vs title on those {rl[o].mean():.3f} vs {rl_title[o].mean():.3f}, "
                   f"on the others {rl[~o].mean():.3f} vs {rl_title[~o].mean():.3f}")
