@@ -6,7 +6,7 @@
 __all__ = ['TLDR_FIELDS', 'ROUGE_KEYS', 'BASELINES', 'STAGE_NAMES', 'load_tldr_file', 'rouge_scores', 'minilm_path',
            'bertscore_model', 'bertscore_f1', 'bootstrap_ci', 'paired_bootstrap', 'sentences', 'baseline_summaries',
            'evaluate_summaries', 'reference_perplexity', 'results_table', 'eval_stage', 'metrics_only',
-           'beam_candidates', 'mbr_pick']
+           'beam_candidates']
 
 # %% ../nbs/08_evaluation.ipynb #2f4561cf
 from .config import *
@@ -278,7 +278,7 @@ def beam_candidates(model, tok, # a stage's model and the tokenizer
                     **decoding)->tuple[list[list[str]], np.ndarray]:
     "The `n` best beam-search summaries of each row, best first, and their beam scores (len(rows), n)"
     from tldr_lab.generation import beam_search_ids, prompt_batches, summary_text
-    decoding = {**decoding, "num_beams": max(n, decoding.get("num_beams", 1))}
+    decoding = {**{k: v for k, v in decoding.items() if k != "title_mbr"}, "num_beams": max(n, decoding.get("num_beams", 1))}  # the beams themselves, before any reranking
     texts, scores = [None] * len(rows), np.zeros((len(rows), n))
     model.eval()
     for idx, prompts, boost in prompt_batches(tok, rows, model.cfg.ctx_len - max_new_tokens, batch_size, bool(decoding.get("prompt_boost"))):
@@ -288,19 +288,4 @@ def beam_candidates(model, tok, # a stage's model and the tokenizer
             scores[i] = sc[k].float().cpu().numpy()
     return texts, scores
 
-def mbr_pick(cands:list[str], # candidate summaries of one post
-             evidence:list[str]=(), # extra pseudo-references (e.g. the post's title)
-             evidence_weight:float=1.0, # weight of each evidence string's ROUGE-L
-            )->int:
-    "Index of the minimum-Bayes-risk candidate: highest mean ROUGE-L against the other candidates, plus the weighted evidence"
-    if not cands: raise ValueError("mbr_pick: no candidates")
-    if len(cands) == 1: return 0
-    k = len(cands)
-    pairs = [(a, b) for a in range(k) for b in range(k) if a != b]
-    rl = rouge_scores([cands[a] for a, _ in pairs], [cands[b] for _, b in pairs])["rougeL"]
-    util = np.zeros(k)
-    for (a, _), v in zip(pairs, rl): util[a] += v / (k - 1)
-    if evidence:
-        ev = rouge_scores([c for c in cands for _ in evidence], [e for _ in cands for e in evidence])["rougeL"]
-        util += evidence_weight * np.asarray(ev).reshape(k, len(evidence)).sum(1)
-    return int(np.argmax(util))
+from .generation import mbr_pick  # MBR over the candidates, with evidence: defined in 04, where the preset's decoding uses it (`title_mbr`)

@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['repetition_penalty_', 'ban_repeated_ngrams_', 'top_k_filter', 'top_p_filter', 'next_token', 'left_pad', 'boost_bias',
            'post_token_ids', 'stream_ids', 'generate_ids', 'beam_search_ids', 'decode_stream', 'stream_text',
-           'summary_text', 'prompt_batches', 'summarize', 'speculative_generate', 'Int8Linear', 'quantize_int8',
-           'model_bytes']
+           'summary_text', 'prompt_batches', 'summarize', 'lcs_len', 'rouge_l', 'mbr_pick', 'speculative_generate',
+           'Int8Linear', 'quantize_int8', 'model_bytes']
 
 # %% ../nbs/04_generation.ipynb #d8804ef3
 from .config import *
 from .model import TransformerLM, ModelConfig
-import copy, io, math, time, warnings
+import copy, io, math, re, time, warnings
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -306,6 +306,11 @@ def stream_text(model:nn.Module, tok, # model and tokenizer
                 prompt, # a string, a row (dict: post, title, subreddit) prompted for a TL;DR, or a list of ids
                 max_new_tokens:int=64, **gen_kwargs):
     "Yield generated text pieces as they are produced (batch of one; stops at end-of-text)"
+    title_weight = gen_kwargs.pop("title_mbr", 0.0)  # reranking needs every beam and the row's title: `summarize` does it
+    if isinstance(prompt, dict) and title_weight and gen_kwargs.get("num_beams", 1) > 1:
+        text = summarize(model, tok, prompt, max_new_tokens, title_mbr=title_weight, **gen_kwargs)
+        if text: yield text
+        return
     if isinstance(prompt, dict):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a post cut to fit the context: expected
@@ -353,13 +358,53 @@ def summarize(model:nn.Module, tok, # model and tokenizer
     rows = row_or_text if isinstance(row_or_text, list) else [row_or_text]
     rows = [dict(subreddit="", title="", post=r) if isinstance(r, str) else r for r in rows]
     gen_kwargs.setdefault("eos_id", tok.eos_token_id)
+    title_weight = gen_kwargs.pop("title_mbr", 0.0)  # > 0 with beam search: rerank each row's beams, its title as evidence (`mbr_pick`, below)
+    rerank = bool(title_weight) and gen_kwargs.get("num_beams", 1) > 1
     boost = bool(gen_kwargs.get("prompt_boost")) and gen_kwargs.get("boost_ids") is None  # nudge the post's words, not the template's
     dev, out = next(model.parameters()).device, [None] * len(rows)
     for idx, prompts, boost_ids in prompt_batches(tok, rows, max_prompt_len or model.cfg.ctx_len - max_new_tokens, batch_size, boost):
         ids, mask = left_pad(prompts, tok.pad_token_id, dev)
-        gen = generate_ids(model, ids, max_new_tokens, attention_mask=mask, **gen_kwargs, **({"boost_ids": boost_ids} if boost else {}))
+        kw = {**gen_kwargs, **({"boost_ids": boost_ids} if boost else {})}
+        if rerank:  # all K finished beams of each row, best first; the reranker picks one
+            gen, _ = beam_search_ids(model, ids, max_new_tokens, attention_mask=mask, num_return=kw["num_beams"], **kw)
+            for k, i in enumerate(idx):
+                beams = [summary_text(tok, g.tolist()) for g in gen[k]]
+                out[i] = beams[mbr_pick(beams, [rows[i]["title"]] if rows[i].get("title") else [], title_weight)]
+            continue
+        gen = generate_ids(model, ids, max_new_tokens, attention_mask=mask, **kw)
         for k, i in enumerate(idx): out[i] = summary_text(tok, gen[k].tolist())
     return out if isinstance(row_or_text, list) else out[0]
+
+# %% ../nbs/04_generation.ipynb #mb04a002
+def lcs_len(a:list, b:list)->int:
+    "Length of the longest common subsequence of two sequences (dynamic programming, one row of the table at a time)"
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b): cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+def rouge_l(cand:str, # a candidate summary
+            ref:str, # what it is compared with
+           )->float:
+    "ROUGE-L F-measure on lower-cased alphanumeric words (`rouge-score`'s tokens, no stemmer): 2·LCS / (|cand| + |ref|)"
+    a, b = re.findall(r"[a-z0-9]+", cand.lower()), re.findall(r"[a-z0-9]+", ref.lower())
+    m = lcs_len(a, b)
+    return 2 * m / (len(a) + len(b)) if m else 0.0
+
+def mbr_pick(cands:list[str], # candidate summaries of one post (e.g. its beams, best first)
+             evidence:list[str]=(), # extra pseudo-references (e.g. the post's title)
+             evidence_weight:float=1.0, # w: weight of each evidence string's utility
+             sim=rouge_l, # utility U(candidate, reference)
+            )->int:
+    "Index of the minimum-Bayes-risk candidate: mean `sim` against the other candidates plus w · `sim` against the evidence (ties: the first)"
+    if not cands: raise ValueError("mbr_pick: no candidates")
+    k = len(cands)
+    util = [sum(sim(c, o) for j, o in enumerate(cands) if j != i) / max(k - 1, 1)
+            + evidence_weight * sum(sim(c, e) for e in evidence) for i, c in enumerate(cands)]
+    return max(range(k), key=util.__getitem__)
+
 
 # %% ../nbs/04_generation.ipynb #f7637c22
 @torch.no_grad()  # not inference_mode: its tensors could not be used later in autograd (e.g. as inputs of a training step)
