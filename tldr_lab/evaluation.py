@@ -270,6 +270,9 @@ def metrics_only(res:dict)->dict:
     return {k: res[k] for k in ("rouge1", "rouge2", "rougeL", "bertscore_f1", "gen_words", "ref_words", "n")}
 
 # %% ../nbs/08_evaluation.ipynb #rr08a002
+from .generation import beam_search_ids, prompt_batches, summary_text
+from .generation import mbr_pick  # MBR over the candidates, with evidence: defined in 04, where the preset's decoding uses it (`title_mbr`)
+
 def beam_candidates(model, tok, # a stage's model and the tokenizer
                     rows:list[dict], # TL;DR rows (subreddit, title, post)
                     n:int=4, # candidates per post: the n best finished beams (num_beams is raised to n if lower)
@@ -277,7 +280,6 @@ def beam_candidates(model, tok, # a stage's model and the tokenizer
                     batch_size:int=16, # posts per beam-search batch
                     **decoding)->tuple[list[list[str]], np.ndarray]:
     "The `n` best beam-search summaries of each row, best first, and their beam scores (len(rows), n)"
-    from tldr_lab.generation import beam_search_ids, prompt_batches, summary_text
     decoding = {**{k: v for k, v in decoding.items() if k != "title_mbr"}, "num_beams": max(n, decoding.get("num_beams", 1))}  # the beams themselves, before any reranking
     texts, scores = [None] * len(rows), np.zeros((len(rows), n))
     model.eval()
@@ -287,5 +289,3 @@ def beam_candidates(model, tok, # a stage's model and the tokenizer
             texts[i] = [summary_text(tok, g.tolist()) for g in ids[k]]
             scores[i] = sc[k].float().cpu().numpy()
     return texts, scores
-
-from .generation import mbr_pick  # MBR over the candidates, with evidence: defined in 04, where the preset's decoding uses it (`title_mbr`)

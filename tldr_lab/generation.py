@@ -370,9 +370,9 @@ def summarize(model:nn.Module, tok, # model and tokenizer
             for k, i in enumerate(idx):
                 beams = [summary_text(tok, g.tolist()) for g in gen[k]]
                 out[i] = beams[mbr_pick(beams, [rows[i]["title"]] if rows[i].get("title") else [], title_weight)]
-            continue
-        gen = generate_ids(model, ids, max_new_tokens, attention_mask=mask, **kw)
-        for k, i in enumerate(idx): out[i] = summary_text(tok, gen[k].tolist())
+        else:
+            gen = generate_ids(model, ids, max_new_tokens, attention_mask=mask, **kw)
+            for k, i in enumerate(idx): out[i] = summary_text(tok, gen[k].tolist())
     return out if isinstance(row_or_text, list) else out[0]
 
 # %% ../nbs/04_generation.ipynb #mb04a002
