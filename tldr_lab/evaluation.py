@@ -270,8 +270,7 @@ def metrics_only(res:dict)->dict:
     return {k: res[k] for k in ("rouge1", "rouge2", "rougeL", "bertscore_f1", "gen_words", "ref_words", "n")}
 
 # %% ../nbs/08_evaluation.ipynb #rr08a002
-from .generation import beam_search_ids, prompt_batches, summary_text
-from .generation import mbr_pick  # MBR over the candidates, with evidence: defined in 04, where the preset's decoding uses it (`title_mbr`)
+from .generation import beam_search_ids, prompt_batches, summary_text, mbr_pick  # mbr_pick: MBR with evidence, defined in 04 where the preset's decoding uses it (`title_mbr`)
 
 def beam_candidates(model, tok, # a stage's model and the tokenizer
                     rows:list[dict], # TL;DR rows (subreddit, title, post)
