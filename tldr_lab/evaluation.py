@@ -6,7 +6,7 @@
 __all__ = ['TLDR_FIELDS', 'ROUGE_KEYS', 'BASELINES', 'STAGE_NAMES', 'load_tldr_file', 'rouge_scores', 'minilm_path',
            'bertscore_model', 'bertscore_f1', 'bootstrap_ci', 'paired_bootstrap', 'sentences', 'baseline_summaries',
            'evaluate_summaries', 'reference_perplexity', 'results_table', 'eval_stage', 'metrics_only',
-           'beam_candidates']
+           'beam_candidates', 'sampled_candidates']
 
 # %% ../nbs/08_evaluation.ipynb #2f4561cf
 from .config import *
@@ -270,7 +270,7 @@ def metrics_only(res:dict)->dict:
     return {k: res[k] for k in ("rouge1", "rouge2", "rougeL", "bertscore_f1", "gen_words", "ref_words", "n")}
 
 # %% ../nbs/08_evaluation.ipynb #rr08a002
-from .generation import beam_search_ids, prompt_batches, summary_text, mbr_pick  # mbr_pick: MBR with evidence, defined in 04 where the preset's decoding uses it (`title_mbr`)
+from .generation import beam_search_ids, prompt_batches, summary_text, mbr_pick, rerank_options, left_pad, sampled_refs  # mbr_pick: MBR with evidence, defined in 04 where the preset's decoding uses it (`title_mbr`, `mbr_samples`)
 
 def beam_candidates(model, tok, # a stage's model and the tokenizer
                     rows:list[dict], # TL;DR rows (subreddit, title, post)
@@ -279,7 +279,7 @@ def beam_candidates(model, tok, # a stage's model and the tokenizer
                     batch_size:int=16, # posts per beam-search batch
                     **decoding)->tuple[list[list[str]], np.ndarray]:
     "The `n` best beam-search summaries of each row, best first, and their beam scores (len(rows), n)"
-    decoding = {**{k: v for k, v in decoding.items() if k != "title_mbr"}, "num_beams": max(n, decoding.get("num_beams", 1))}  # the beams themselves, before any reranking
+    decoding = {**rerank_options(decoding)[1], "num_beams": max(n, decoding.get("num_beams", 1))}  # the beams themselves, before any reranking
     texts, scores = [None] * len(rows), np.zeros((len(rows), n))
     model.eval()
     for idx, prompts, boost in prompt_batches(tok, rows, model.cfg.ctx_len - max_new_tokens, batch_size, bool(decoding.get("prompt_boost"))):
@@ -288,3 +288,19 @@ def beam_candidates(model, tok, # a stage's model and the tokenizer
             texts[i] = [summary_text(tok, g.tolist()) for g in ids[k]]
             scores[i] = sc[k].float().cpu().numpy()
     return texts, scores
+
+def sampled_candidates(model, tok, # a stage's model and the tokenizer
+                       rows:list[dict], # TL;DR rows (subreddit, title, post)
+                       n:int=8, # samples per post
+                       max_new_tokens:int=64, # summary budget in tokens
+                       batch_size:int=16, # posts per batch (each prefilled once, its cache copied n times)
+                       temperature:float=1.0, # sampling temperature (top-p 0.95)
+                       **decoding)->list[list[str]]:
+    "`n` sampled summaries of each row with the decoding's prompt boost and trigram ban: MBR's pseudo-references (`sampled_refs`, 04)"
+    search, dev, out = rerank_options(decoding)[1], next(model.parameters()).device, [None] * len(rows)
+    for idx, prompts, boost in prompt_batches(tok, rows, model.cfg.ctx_len - max_new_tokens, batch_size, bool(search.get("prompt_boost"))):
+        ids, mask = left_pad(prompts, tok.pad_token_id, dev)
+        kw = {**search, "eos_id": tok.eos_token_id, **({"boost_ids": boost} if boost else {})}
+        for i, refs in zip(idx, sampled_refs(model, tok, ids, mask, kw, n, max_new_tokens, temperature)): out[i] = refs
+    return out
+
