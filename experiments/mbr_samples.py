@@ -15,7 +15,7 @@ from tldr_lab.train import get_stage_model
 from tldr_lab.tokenizer import get_tokenizer
 from tldr_lab.data import load_tldr
 from tldr_lab.evaluation import beam_candidates, sampled_candidates, rouge_scores, paired_bootstrap
-from tldr_lab.generation import mbr_pick, rouge_l
+from tldr_lab.generation import mbr_pick
 
 def main(n=16, temperature=1.0, preset="cpu"):
     p = get_preset(preset)
@@ -39,9 +39,8 @@ def main(n=16, temperature=1.0, preset="cpu"):
     report("preset (beams, title w=3)", [b[mbr_pick(b, [t], 3.0)] for b, t in zip(beams, titles)])
     report("sample MBR over samples", [s[mbr_pick(s)] for s in samp])
     for w in (0.0, 0.5, 1.0, 2.0):
-        def util(c, refs, t): return np.mean([rouge_l(c, r) for r in refs]) + w * rouge_l(c, t)
-        report(f"beams, samples as refs, title w={w:g}", [max(b, key=lambda c: util(c, s, t)) for b, s, t in zip(beams, samp, titles)])
-        report(f"beams+samples, all as refs, title w={w:g}", [max(b + s, key=lambda c: util(c, b + s, t)) for b, s, t in zip(beams, samp, titles)])
+        report(f"beams, samples as refs, title w={w:g}", [b[mbr_pick(b, [t], w, pseudo_refs=s)] for b, s, t in zip(beams, samp, titles)])
+        report(f"beams+samples, all as refs, title w={w:g}", [(b + s)[mbr_pick(b + s, [t], w, pseudo_refs=b + s)] for b, s, t in zip(beams, samp, titles)])
 
 if __name__ == "__main__":
     a = sys.argv[1:]
