@@ -113,7 +113,7 @@ def summarize_post(preset, # preset or its name
     row = dict(post=post, title=title, subreddit=subreddit)
     ids, dropped = encode_prompt(tok, row, model.cfg.ctx_len - p.max_summary_tokens)
     if dropped: print(f"warning: the post is {dropped} tokens too long for the {model.cfg.ctx_len}-token context; "
-                      "its end was cut (smart truncation keeps the header and the TL;DR marker)", file=sys.stderr)
+                      "its middle was cut (smart truncation keeps the header, the start and end of the post, and the TL;DR marker)", file=sys.stderr)
     dec = {**p.decoding, **gen_kwargs}
     if dec.get("temperature"): dec.pop("num_beams", None); dec.pop("length_penalty", None)  # sampling asked for: no beam search
     pieces = []

@@ -350,7 +350,7 @@ def summary_text(tok, ids)->str:
     return tok.decode(ids[:ids.index(eos)] if eos in ids else ids, skip_special_tokens=True).strip()
 
 def prompt_batches(tok, rows:list[dict], # the lab's tokenizer; posts (subreddit, title, post)
-                   max_len:int, # prompt budget in tokens (posts are cut from their end to fit)
+                   max_len:int, # prompt budget in tokens (too-long posts lose their middle: `encode_prompt`, 01)
                    batch_size:int=16,
                    boost:bool=False, # also give each row's `post_token_ids` (what `prompt_boost` nudges)
                   ):
