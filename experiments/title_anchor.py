@@ -4,8 +4,8 @@
 
 The SFT model restates the post's title (README, "Where the lab stands"), and the title alone is the baseline to beat.
 So: does the model add anything *after* the title? Each post's title (its first 24 tokens) is forced as the start of
-the summary, the model continues for up to 24 tokens with the preset's beam options (4 beams, no repeated trigram in
-the output, prompt boost 2.0), and three systems are scored (ROUGE-L, stemmer on) with paired bootstrap intervals
+the summary, the model continues for up to 24 tokens with the preset's beam options (`beam_candidates`, 08: 4 beams, no
+repeated trigram in the output, prompt boost 2.0), and three systems are scored (ROUGE-L, stemmer on) with paired bootstrap intervals
 against the title and against the preset's own summaries (`summarize_rows`, 05):
 the title plus the top beam's continuation, the title plus the continuation that `mbr_pick` (04) picks with the
 title as evidence (weight 3, as the preset), and the continuation alone. Uses runs/<preset>; trains nothing.
@@ -16,25 +16,20 @@ from tldr_lab.config import get_preset
 from tldr_lab.train import get_stage_model
 from tldr_lab.tokenizer import get_tokenizer
 from tldr_lab.data import load_tldr, encode_prompt
-from tldr_lab.evaluation import rouge_scores, paired_bootstrap
-from tldr_lab.generation import beam_search_ids, post_token_ids, summary_text, mbr_pick
+from tldr_lab.evaluation import rouge_scores, paired_bootstrap, beam_candidates
+import tldr_lab.generation as G
+from tldr_lab.generation import mbr_pick
 from tldr_lab.sft import summarize_rows
 
-def anchored_candidates(model, tok, rows, new_tokens=24, title_tokens=24, batch_size=16, num_beams=4):
-    "The `num_beams` best continuations of each row's prompt + its title, best first"
+def anchored_candidates(model, tok, rows, decoding:dict, new_tokens=24, title_tokens=24, num_beams=4):
+    "The `num_beams` best continuations of each row's prompt + its title, best first (08's `beam_candidates` on those prompts)"
     enc = lambda s: tok.encode(s, add_special_tokens=False)
-    prompts = []
-    for r in rows:
-        t = enc(" " + r["title"].strip())[:title_tokens]
-        prompts.append(encode_prompt(tok, r, model.cfg.ctx_len - new_tokens - len(t))[0] + t)
-    order, cands = sorted(range(len(rows)), key=lambda i: len(prompts[i])), [None] * len(rows)
-    for s in range(0, len(order), batch_size):
-        idx = order[s:s + batch_size]
-        ids, _ = beam_search_ids(model, [prompts[i] for i in idx], new_tokens, num_beams=num_beams, eos_id=tok.eos_token_id,
-                                 no_repeat_ngram=3, no_repeat_scope="output", prompt_boost=2.0,
-                                 boost_ids=[post_token_ids(tok, rows[i]) for i in idx], num_return=num_beams)
-        for k, i in enumerate(idx): cands[i] = [summary_text(tok, g.tolist()) for g in ids[k]]
-    return cands
+    def anchored(tok, row, max_len):
+        t = enc(" " + row["title"].strip())[:title_tokens]
+        return encode_prompt(tok, row, max_len - len(t))[0] + t
+    plain, G.prompt_ids = G.prompt_ids, anchored  # what every summarizer's prompts go through (as experiments/truncation.py)
+    try: return beam_candidates(model, tok, rows, n=num_beams, max_new_tokens=new_tokens, **decoding)[0]
+    finally: G.prompt_ids = plain
 
 def main(stage="sft", preset="cpu"):
     p = get_preset(preset)
@@ -43,7 +38,7 @@ def main(stage="sft", preset="cpu"):
     refs, titles = [r["summary"] for r in rows], [r["title"].strip() for r in rows]
     rl = lambda preds: np.array(rouge_scores(preds, refs)["rougeL"])
     t0 = time.time(); preset_out = summarize_rows(model, tok, rows, p.max_summary_tokens, **p.decoding); t1 = time.time()
-    cands = anchored_candidates(model, tok, rows); t2 = time.time()
+    cands = anchored_candidates(model, tok, rows, p.decoding); t2 = time.time()
     print(f"preset {p.name}, {stage}, {len(rows)} valid posts: preset decoding {t1 - t0:.0f}s, anchored beams {t2 - t1:.0f}s")
     systems = {"preset": preset_out,
                "title + continuation": [f"{t} {c[0]}".strip() for t, c in zip(titles, cands)],
