@@ -8,7 +8,8 @@ the summary, the model continues for up to 24 tokens with the preset's beam opti
 repeated trigram in the output, prompt boost 2.0), and three systems are scored (ROUGE-L, stemmer on) with paired bootstrap intervals
 against the title and against the preset's own summaries (`summarize_rows`, 05):
 the title plus the top beam's continuation, the title plus the continuation that `mbr_pick` (04) picks with the
-title as evidence (weight 3, as the preset), and the continuation alone. Uses runs/<preset>; trains nothing.
+title as evidence (weight 3, as the preset), and the continuation alone; then each system's ROUGE-L by the
+length of the post's title (08's groups). Uses runs/<preset>; trains nothing.
 """
 import sys, time, random
 import numpy as np
@@ -45,10 +46,16 @@ def main(stage="sft", preset="cpu"):
                "title + continuation, MBR pick": [f"{t} {c[mbr_pick([f'{t} {x}' for x in c], [t], 3.0)]}".strip() for t, c in zip(titles, cands)],
                "continuation alone": [c[0] for c in cands]}
     title, base = rl(titles), rl(preset_out)
+    words = np.array([len(t.split()) for t in titles])
+    groups = [(1, 4), (5, 7), (8, 11), (12, 19), (20, 999)]  # title length in words, as 08's breakdown
+    by_len = {"title": [title[(words >= lo) & (words <= hi)].mean() for lo, hi in groups]}
     for name, preds in systems.items():
         x = rl(preds)
+        by_len[name] = [x[(words >= lo) & (words <= hi)].mean() for lo, hi in groups]
         print(f"{name:32s} ROUGE-L {x.mean():.4f}, {np.mean([len(s.split()) for s in preds]):.1f} words; "
               f"- title {np.round(paired_bootstrap(x, title), 4)}; - preset {np.round(paired_bootstrap(x, base), 4)}")
+    print("ROUGE-L by words in the title (posts): " + ", ".join(f"{lo}-{hi if hi < 999 else ''} ({((words >= lo) & (words <= hi)).sum()})" for lo, hi in groups))
+    for name, v in by_len.items(): print(f"  {name:32s} " + "  ".join(f"{m:.3f}" for m in v))
     for i in random.Random(0).sample(range(len(rows)), 4):
         print(f"TITLE: {titles[i]}\n  REFERENCE: {refs[i]}\n  ANCHORED:  {systems['title + continuation'][i]}\n  PRESET:    {preset_out[i]}")
 
