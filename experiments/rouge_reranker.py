@@ -27,7 +27,7 @@ from tldr_lab.train import get_stage_model, Trainer
 from tldr_lab.tokenizer import get_tokenizer
 from tldr_lab.data import load_tldr, prompt_ids
 from tldr_lab.evaluation import beam_candidates, rouge_scores, paired_bootstrap
-from tldr_lab.generation import mbr_pick, rouge_l
+from tldr_lab.generation import mbr_pick, mbr_utilities
 from tldr_lab.verifier import RewardModel
 
 MIN_GAP = 0.02  # pairs closer than this in ROUGE-L teach nothing (as `metric_pairs`, 07)
@@ -84,8 +84,9 @@ def main(n_train=3000, preset="cpu", n_hold=200):
     tok, sft_m = get_tokenizer(p), get_stage_model(p, "sft").eval()
     ctx, ms, pad = sft_m.cfg.ctx_len, p.max_summary_tokens, tok.pad_token_id
     train_rows, vrows = list(load_tldr("train").select(range(n_train))), list(load_tldr("valid"))
-    tc = candidates(p, sft_m, tok, train_rows, out/f"train_cands_{n_train}.json")
-    vc = candidates(p, sft_m, tok, vrows, out/"valid_cands.json")
+    stamp = int(max(f.stat().st_mtime for f in (runs_dir(p, "sft")/"best").iterdir()))  # a retrained SFT model gets new beams (as mbr_samples.py)
+    tc = candidates(p, sft_m, tok, train_rows, out/f"train_cands_{n_train}_sft{stamp}.json")
+    vc = candidates(p, sft_m, tok, vrows, out/f"valid_cands_sft{stamp}.json")
     def groups(rows, cs):
         y = np.array(rouge_scores([c for g in cs for c in g], [r["summary"] for r in rows for _ in range(4)])["rougeL"]).reshape(-1, 4)
         return [dict(seqs=encode_group(tok, r, c, ctx, ms), rouge=y[i].tolist()) for i, (r, c) in enumerate(zip(rows, cs))]
@@ -104,8 +105,7 @@ def main(n_train=3000, preset="cpu", n_hold=200):
     y = np.array([g["rouge"] for g in vg]); s = scores(rm, vg, pad)
     titles = [r["title"] for r in vrows]
     title = np.array(rouge_scores(titles, [r["summary"] for r in vrows])["rougeL"])
-    util = np.array([[sum(rouge_l(c, o) for j, o in enumerate(cs) if j != i) / (len(cs) - 1) + p.decoding.get("title_mbr", 0) * rouge_l(c, t)
-                     for i, c in enumerate(cs)] for cs, t in zip(vc, titles)])  # `mbr_pick`'s utility (04)
+    util = np.array([mbr_utilities(c, [t], p.decoding.get("title_mbr", 0)) for c, t in zip(vc, titles)])  # what the preset's pick maximizes
     z = lambda a: (a - a.mean(1, keepdims=True)) / (a.std(1, keepdims=True) + 1e-6)
     rows_i = np.arange(len(vg))
     picks = dict(preset=y[rows_i, [mbr_pick(c, [t], p.decoding.get("title_mbr", 0)) for c, t in zip(vc, titles)]],

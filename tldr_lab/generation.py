@@ -6,7 +6,7 @@
 __all__ = ['RERANK_OPTIONS', 'repetition_penalty_', 'ban_repeated_ngrams_', 'top_k_filter', 'top_p_filter', 'next_token',
            'left_pad', 'boost_bias', 'post_token_ids', 'stream_ids', 'generate_ids', 'beam_search_ids', 'decode_stream',
            'rerank_options', 'stream_text', 'summary_text', 'prompt_batches', 'sampled_refs', 'summarize', 'lcs_len',
-           'rouge_l', 'mbr_pick', 'speculative_generate', 'Int8Linear', 'quantize_int8', 'model_bytes']
+           'rouge_l', 'mbr_utilities', 'mbr_pick', 'speculative_generate', 'Int8Linear', 'quantize_int8', 'model_bytes']
 
 # %% ../nbs/04_generation.ipynb #d8804ef3
 from .config import *
@@ -427,20 +427,28 @@ def rouge_l(cand:str, # a candidate summary
     m = lcs_len(a, b)
     return 2 * m / (len(a) + len(b)) if m else 0.0
 
+def mbr_utilities(cands:list[str], # candidate summaries of one post (e.g. its beams, best first)
+                  evidence:list[str]=(), # extra pseudo-references (e.g. the post's title)
+                  evidence_weight:float=1.0, # w: weight of each evidence string's utility
+                  sim=rouge_l, # utility U(candidate, reference)
+                  pseudo_refs:list[str]|None=None, # what the model believes a summary is (e.g. samples); None: the other candidates
+                 )->list[float]:
+    "Each candidate's expected utility: mean `sim` against the pseudo-references plus w · `sim` against the evidence"
+    if not cands: raise ValueError("MBR: no candidates to rank")
+    def expected(i, c):
+        refs = [o for j, o in enumerate(cands) if j != i] if pseudo_refs is None else pseudo_refs
+        return sum(sim(c, r) for r in refs) / max(len(refs), 1)
+    return [expected(i, c) + evidence_weight * sum(sim(c, e) for e in evidence) for i, c in enumerate(cands)]
+
 def mbr_pick(cands:list[str], # candidate summaries of one post (e.g. its beams, best first)
              evidence:list[str]=(), # extra pseudo-references (e.g. the post's title)
              evidence_weight:float=1.0, # w: weight of each evidence string's utility
              sim=rouge_l, # utility U(candidate, reference)
              pseudo_refs:list[str]|None=None, # what the model believes a summary is (e.g. samples); None: the other candidates
             )->int:
-    "Index of the minimum-Bayes-risk candidate: mean `sim` against the pseudo-references plus w · `sim` against the evidence (ties: the first)"
-    if not cands: raise ValueError("mbr_pick: no candidates")
-    def expected(i, c):
-        refs = [o for j, o in enumerate(cands) if j != i] if pseudo_refs is None else pseudo_refs
-        return sum(sim(c, r) for r in refs) / max(len(refs), 1)
-    util = [expected(i, c) + evidence_weight * sum(sim(c, e) for e in evidence) for i, c in enumerate(cands)]
+    "Index of the minimum-Bayes-risk candidate: the highest `mbr_utilities` (ties: the first)"
+    util = mbr_utilities(cands, evidence, evidence_weight, sim, pseudo_refs)
     return max(range(len(cands)), key=util.__getitem__)
-
 
 # %% ../nbs/04_generation.ipynb #f7637c22
 @torch.no_grad()  # not inference_mode: its tensors could not be used later in autograd (e.g. as inputs of a training step)
