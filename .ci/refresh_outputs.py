@@ -5,7 +5,8 @@
 Why not `jupyter nbconvert --execute --inplace`: it runs every cell, including nbdev's `#| eval: false` cells (06's
 Colab-only peft install needs the hub and fails offline). This runs each notebook top to bottom in a fresh kernel
 the way `nbdev_test` would, except that it uses the preset named here (`IN_TEST` is removed from the kernel's
-environment), leaves `#| eval: false` cells unexecuted with empty outputs, drops ipywidgets progress bars (their
+environment; `TLDR_LAB_PRESET` is set only for a preset other than the hardware cells' `cpu`), leaves
+`#| eval: false` cells unexecuted with empty outputs, drops ipywidgets progress bars (their
 outputs render as 'Loading widget...' on GitHub), writes the notebook back and runs `nbdev_clean` on it.
 A notebook that fails is left untouched and the script exits non-zero.
 """
@@ -40,8 +41,10 @@ def refresh(path: Path, preset: str, dry_run: bool = False) -> float:
     if dry_run:
         print(f"{path}: would run {sum(c.cell_type == 'code' for c in nb.cells) - len(stash)} code cells, skip {sorted(stash)}")
         return 0.0
-    env = {k: v for k, v in os.environ.items() if k != "IN_TEST"}
-    env["TLDR_LAB_PRESET"] = preset
+    env = {k: v for k, v in os.environ.items() if k not in ("IN_TEST", "TLDR_LAB_PRESET")}
+    # every hardware cell says "cpu", so cpu needs no override; TLDR_LAB_PRESET would also win over the preset names a
+    # notebook passes explicitly (10_cli's "test"), so it is set only for another preset
+    if preset != "cpu": env["TLDR_LAB_PRESET"] = preset
     t0 = time.time()
     client = NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     old = os.environ.copy()

@@ -114,7 +114,7 @@ def summarize_post(preset, # preset or its name
     ids, dropped = encode_prompt(tok, row, model.cfg.ctx_len - p.max_summary_tokens)
     if dropped: print(f"warning: the post is {dropped} tokens too long for the {model.cfg.ctx_len}-token context; "
                       "its middle was cut (smart truncation keeps the header, the start and end of the post, and the TL;DR marker)", file=sys.stderr)
-    dec = {**p.decoding, **gen_kwargs}
+    dec = {**p.decoding, "title_router": p.title_router, **gen_kwargs}  # the preset's summarizer: its decoding, then its title router (`title_router=0`: the model's own summary)
     if dec.get("temperature"): dec.pop("num_beams", None); dec.pop("length_penalty", None)  # sampling asked for: no beam search
     pieces = []
     for piece in stream_text(model, tok, row, p.max_summary_tokens, **dec):  # the row (not its ids): the prompt boost then covers the post's words only, as in evaluation
@@ -125,6 +125,7 @@ def summarize_post(preset, # preset or its name
 
 def _summarize(a):
     kw = dict(temperature=a.temperature, top_p=a.top_p, seed=a.seed) if a.temperature > 0 else {}
+    if a.no_title_router: kw["title_router"] = 0
     return summarize_post(a.preset, read_post(a.file), a.title, a.subreddit, a.stage, **kw)
 
 def _bench(a):
@@ -145,6 +146,7 @@ def evaluate_for_report(p)->dict:
     "Baselines and every stage on the test split (the report card's table), plus best-of-n"
     from tldr_lab.data import load_tldr
     from tldr_lab.evaluation import evaluate_summaries, baseline_summaries, eval_stage, paired_bootstrap
+    from tldr_lab.generation import route_titles
     from tldr_lab.config import runs_dir
     rows = list(load_tldr("test", limit=p.report_rows or None))
     res = {f"baseline: {k.replace('_', ' ')}": evaluate_summaries(baseline_summaries(rows, k), rows) for k in ("first_sentence", "first_20_words", "title")}
@@ -153,6 +155,8 @@ def evaluate_for_report(p)->dict:
     bon_rows = rows[:p.report_bon_rows]
     res[f"DPO + best-of-{p.best_of_n}"] = eval_stage(p, "dpo", rows=bon_rows, split="test", best_of_n=p.best_of_n)
     res[f"DPO (preset decoding), same {len(bon_rows)} rows"] = evaluate_summaries(res["DPO"]["preds"][:len(bon_rows)], bon_rows)
+    if p.title_router:  # the preset's summarizer: SFT's summaries, the title where it has title_router words or more (08_evaluation)
+        res[f"SFT + title router (titles of {p.title_router}+ words kept)"] = evaluate_summaries(route_titles(res["SFT"]["preds"], rows, p.title_router), rows)
     title = [r["rougeL"] for r in res["baseline: title"]["per_row"]]
     for name, r in res.items():
         if not name.startswith("baseline") and r["n"] == len(rows):
@@ -190,6 +194,7 @@ def write_report(p, outs:dict, times:dict)->Path:
     import platform, datetime, torch, os
     from tldr_lab.config import runs_dir, pick_device
     from tldr_lab.data import load_tldr
+    from tldr_lab.generation import title_routes
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     d = runs_dir(p); dev, amp = pick_device(verbose=False)
@@ -228,7 +233,8 @@ def write_report(p, outs:dict, times:dict)->Path:
     rows = list(load_tldr("test", limit=3))
     L += ["", "## Three test posts", ""]
     for i, row in enumerate(rows):
-        L += [f"**{row['title']}** (r/{row['subreddit']})", "", f"- reference: {row['summary']}", f"- SFT: {ev['SFT']['preds'][i]}", f"- DPO: {ev['DPO']['preds'][i]}", ""]
+        L += [f"**{row['title']}** (r/{row['subreddit']})", "", f"- reference: {row['summary']}", f"- SFT: {ev['SFT']['preds'][i]}", f"- DPO: {ev['DPO']['preds'][i]}"]
+        L += [f"- the preset's summarizer: {'the title (title router)' if title_routes(row, p.title_router) else 'the SFT summary'}", ""]
     # figures: loss curves and the stage chart
     fig, axs = plt.subplots(1, 3, figsize=(13, 3.2))
     for ax, st in zip(axs, ("pretrain", "sft", "dpo")):
@@ -294,6 +300,7 @@ def build_parser()->argparse.ArgumentParser:
     p.add_argument("--temperature", type=float, default=0.0, help="0 = the preset's decoding (beam search on cpu); >0 samples")
     p.add_argument("--top-p", type=float, default=0.9, help="nucleus sampling threshold (with --temperature)")
     p.add_argument("--seed", type=int, default=0, help="sampling seed (with --temperature)")
+    p.add_argument("--no-title-router", action="store_true", help="always the model's summary, even where the preset's title router would keep a long title")
     p.set_defaults(func=_summarize)
     p = sub.add_parser("bench", help="speed side by side with 🤗 transformers: training, decoding, KV cache, MFU", formatter_class=fmt)
     _add_preset(p)

@@ -66,6 +66,7 @@ class Preset:
     dpo: StageConfig = field(default_factory=StageConfig)
     reward: StageConfig = field(default_factory=StageConfig)
     decoding: dict = field(default_factory=dict)  # default generation options for summaries (e.g. no_repeat_ngram)
+    title_router: int = 0                # a post whose title has at least this many words gets the title as its summary (0: off; `08_evaluation`)
 
     @property
     def ffn_dim(self):
@@ -76,7 +77,7 @@ class Preset:
 PRESETS = dict(
     test=Preset("test", vocab_size=512, tok_train_chars=400_000,
                 d_model=64, n_layers=2, n_heads=4, n_kv_heads=2, ctx_len=128, copy_dim=16,
-                pretrain_tokens=60_000, pretrain_tldr_frac=0.3, decoding=dict(num_beams=2, no_repeat_ngram=3, no_repeat_scope="output", prompt_boost=2.0, title_mbr=3.0), max_summary_tokens=32, eval_rows=8, report_rows=8, report_bon_rows=4, best_of_n=2,
+                pretrain_tokens=60_000, pretrain_tldr_frac=0.3, decoding=dict(num_beams=2, no_repeat_ngram=3, no_repeat_scope="output", prompt_boost=2.0, title_mbr=3.0), max_summary_tokens=32, eval_rows=8, report_rows=8, report_bon_rows=4, best_of_n=2, title_router=17,
                 pretrain=StageConfig(lr=3e-3, batch_size=8, max_steps=30, warmup=5, eval_every=15),
                 sft=StageConfig(lr=2e-3, batch_size=8, max_steps=20, warmup=2, eval_every=10),
                 lora=StageConfig(lr=3e-3, batch_size=8, max_steps=20, warmup=2, eval_every=10),
@@ -85,7 +86,7 @@ PRESETS = dict(
     cpu=Preset("cpu", vocab_size=4096, tok_train_chars=20_000_000,
                d_model=192, n_layers=4, n_heads=6, n_kv_heads=3, ctx_len=384, copy_dim=64,
                pretrain_tokens=10_000_000, pretrain_tldr_frac=0.4, max_summary_tokens=32, eval_rows=200, report_rows=0, report_bon_rows=100,
-               decoding=dict(num_beams=4, no_repeat_ngram=3, no_repeat_scope="output", prompt_boost=2.0, title_mbr=3.0),
+               decoding=dict(num_beams=4, no_repeat_ngram=3, no_repeat_scope="output", prompt_boost=2.0, title_mbr=3.0), title_router=17,
                pretrain=StageConfig(lr=2.5e-3, batch_size=16, max_steps=100_000, minutes=20, warmup=30, eval_every=150, compile=True),
                sft=StageConfig(lr=1e-3, batch_size=16, max_steps=100_000, minutes=15, warmup=20, eval_every=150, epochs=2, compile=True),
                lora=StageConfig(lr=2e-3, batch_size=16, max_steps=100_000, minutes=4, warmup=20, eval_every=100),

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TLDR_FIELDS', 'ROUGE_KEYS', 'BASELINES', 'STAGE_NAMES', 'load_tldr_file', 'rouge_scores', 'minilm_path',
            'bertscore_model', 'bertscore_f1', 'bootstrap_ci', 'paired_bootstrap', 'sentences', 'baseline_summaries',
-           'evaluate_summaries', 'reference_perplexity', 'results_table', 'eval_stage', 'metrics_only',
+           'evaluate_summaries', 'reference_perplexity', 'results_table', 'eval_stage', 'metrics_only', 'router_sweep',
            'beam_candidates', 'sampled_candidates']
 
 # %% ../nbs/08_evaluation.ipynb #2f4561cf
@@ -268,6 +268,18 @@ def eval_stage(preset=None, # preset or its name
 def metrics_only(res:dict)->dict:
     "The headline metrics of `evaluate_summaries` / `eval_stage` as one flat JSON object"
     return {k: res[k] for k in ("rouge1", "rouge2", "rougeL", "bertscore_f1", "gen_words", "ref_words", "n")}
+
+# %% ../nbs/08_evaluation.ipynb #tr08a002
+def router_sweep(preds:list[str], # the model's summaries, one per row
+                 rows:list[dict], # the rows (title and human summary are used)
+                 thresholds=range(4, 41), # the values of N to try
+                )->dict[int, float]:
+    "Mean ROUGE-L of the title router at each threshold N: the title where it has at least N words, the summary elsewhere"
+    refs = [r["summary"] for r in rows]
+    model_rl = np.array(rouge_scores(preds, refs)["rougeL"])
+    title_rl = np.array(rouge_scores([r["title"] for r in rows], refs)["rougeL"])
+    words = np.array([len(r["title"].split()) for r in rows])  # the words `title_routes` counts
+    return {n: float(np.where(words >= n, title_rl, model_rl).mean()) for n in thresholds}
 
 # %% ../nbs/08_evaluation.ipynb #rr08a002
 from .generation import beam_search_ids, prompt_batches, summary_text, mbr_pick, rerank_options, left_pad, sampled_refs  # mbr_pick: MBR with evidence, defined in 04 where the preset's decoding uses it (`title_mbr`, `mbr_samples`)

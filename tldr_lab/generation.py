@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['RERANK_OPTIONS', 'repetition_penalty_', 'ban_repeated_ngrams_', 'top_k_filter', 'top_p_filter', 'next_token',
            'left_pad', 'boost_bias', 'post_token_ids', 'stream_ids', 'generate_ids', 'beam_search_ids', 'decode_stream',
-           'rerank_options', 'stream_text', 'summary_text', 'prompt_batches', 'sampled_refs', 'summarize', 'lcs_len',
-           'rouge_l', 'mbr_utilities', 'mbr_pick', 'speculative_generate', 'Int8Linear', 'quantize_int8', 'model_bytes']
+           'rerank_options', 'stream_text', 'summary_text', 'title_routes', 'route_titles', 'prompt_batches',
+           'sampled_refs', 'summarize', 'lcs_len', 'rouge_l', 'mbr_utilities', 'mbr_pick', 'speculative_generate',
+           'Int8Linear', 'quantize_int8', 'model_bytes']
 
 # %% ../nbs/04_generation.ipynb #d8804ef3
 from .config import *
@@ -311,7 +312,7 @@ def decode_stream(tok, # the tokenizer
         text = tok.decode(pending, skip_special_tokens=skip_special_tokens)
         if text: yield text
 
-RERANK_OPTIONS = ("title_mbr", "mbr_samples", "mbr_temperature")  # decoding options of the beams' reranking (`summarize`), not of the search
+RERANK_OPTIONS = ("title_mbr", "mbr_samples", "mbr_temperature", "title_router")  # options applied after the search (`summarize`): the beams' reranking, the title router
 
 def rerank_options(decoding:dict)->tuple[dict, dict]:
     "Split decoding options into (the reranking's, the search's): `beam_search_ids` and `stream_ids` take only the second"
@@ -323,6 +324,9 @@ def stream_text(model:nn.Module, tok, # model and tokenizer
                 max_new_tokens:int=64, **gen_kwargs):
     "Yield generated text pieces as they are produced (batch of one; stops at end-of-text)"
     rerank, gen_kwargs = rerank_options(gen_kwargs)  # reranking needs every beam and the row's title: `summarize` does it
+    if isinstance(prompt, dict) and title_routes(prompt, rerank.get("title_router", 0)):  # the title is the summary: nothing to generate
+        yield prompt["title"].strip()
+        return
     if isinstance(prompt, dict) and rerank and gen_kwargs.get("num_beams", 1) > 1:
         text = summarize(model, tok, prompt, max_new_tokens, **rerank, **gen_kwargs)
         if text: yield text
@@ -348,6 +352,20 @@ def summary_text(tok, ids)->str:
     "The summary that generated `ids` spell: cut before the first end-of-text, decoded, stripped"
     ids, eos = list(ids), tok.eos_token_id
     return tok.decode(ids[:ids.index(eos)] if eos in ids else ids, skip_special_tokens=True).strip()
+
+def title_routes(row:dict, # a post (its `title` is read)
+                 min_words:int, # the router's threshold N (0: off)
+                )->bool:
+    "Whether the title router gives this row its title as the summary: a title of at least `min_words` words"
+    return min_words > 0 and len(row.get("title", "").split()) >= min_words
+
+def route_titles(preds:list[str], # summaries, one per row
+                 rows:list[dict], # the rows they summarize (same order)
+                 min_words:int, # the router's threshold N (0: off)
+                )->list[str]:
+    "The title router applied to summaries already written: each row's title where `title_routes`, its summary elsewhere"
+    if len(preds) != len(rows): raise ValueError(f"{len(preds)} summaries but {len(rows)} rows")
+    return [r["title"].strip() if title_routes(r, min_words) else p for p, r in zip(preds, rows)]
 
 def prompt_batches(tok, rows:list[dict], # the lab's tokenizer; posts (subreddit, title, post)
                    max_len:int, # prompt budget in tokens (too-long posts lose their middle: `encode_prompt`, 01)
@@ -382,7 +400,7 @@ def summarize(model:nn.Module, tok, # model and tokenizer
               max_new_tokens:int=64, # summary length budget in tokens
               max_prompt_len:int|None=None, # prompt budget (default: ctx_len - max_new_tokens)
               batch_size:int=8, # rows decoded together when a list is given
-              **gen_kwargs, # temperature, top_k, top_p, repetition_penalty, no_repeat_ngram, num_beams, prompt_boost, seed, title_mbr, mbr_samples, ...
+              **gen_kwargs, # temperature, top_k, top_p, repetition_penalty, no_repeat_ngram, num_beams, prompt_boost, seed, title_mbr, mbr_samples, title_router, ...
              ):
     "The TL;DR text (stripped, up to end-of-text); a list of texts for a list of rows"
     rows = row_or_text if isinstance(row_or_text, list) else [row_or_text]
@@ -390,12 +408,15 @@ def summarize(model:nn.Module, tok, # model and tokenizer
     gen_kwargs.setdefault("eos_id", tok.eos_token_id)
     rr, gen_kwargs = rerank_options(gen_kwargs)
     title_weight = rr.get("title_mbr", 0.0)  # > 0 with beam search: rerank each row's beams, its title as evidence (`mbr_pick`, below)
+    min_title = rr.get("title_router", 0)  # > 0: a row whose title has at least this many words gets its title (`title_routes`, below)
     n_refs = rr.get("mbr_samples", 0)  # > 0 with beam search: that many sampled summaries per row are MBR's pseudo-references
     ref_temp = rr.get("mbr_temperature", 1.0)  # their sampling temperature (top-p 0.95)
     rerank = bool(title_weight or n_refs) and gen_kwargs.get("num_beams", 1) > 1
     boost = bool(gen_kwargs.get("prompt_boost")) and gen_kwargs.get("boost_ids") is None  # nudge the post's words, not the template's
-    dev, out = next(model.parameters()).device, [None] * len(rows)
-    for idx, prompts, boost_ids in prompt_batches(tok, rows, max_prompt_len or model.cfg.ctx_len - max_new_tokens, batch_size, boost):
+    dev, out = next(model.parameters()).device, [r["title"].strip() if title_routes(r, min_title) else None for r in rows]
+    todo = [i for i, o in enumerate(out) if o is None]  # the rows the model summarizes
+    for sub, prompts, boost_ids in prompt_batches(tok, [rows[i] for i in todo], max_prompt_len or model.cfg.ctx_len - max_new_tokens, batch_size, boost):
+        idx = [todo[j] for j in sub]
         ids, mask = left_pad(prompts, tok.pad_token_id, dev)
         kw = {**gen_kwargs, **({"boost_ids": boost_ids} if boost else {})}
         if rerank:  # all K finished beams of each row, best first; the reranker picks one
