@@ -103,7 +103,7 @@ def summarize_post(preset, # preset or its name
     from tldr_lab.config import get_preset, pick_device
     from tldr_lab.tokenizer import get_tokenizer
     from tldr_lab.data import encode_prompt, EmptyPostError
-    from tldr_lab.generation import stream_text
+    from tldr_lab.generation import stream_text, title_routes
     from tldr_lab.train import get_stage_model
     out = out or sys.stdout
     if not post.strip(): raise EmptyPostError("the post is empty (or only whitespace): there is nothing to summarize")
@@ -116,6 +116,8 @@ def summarize_post(preset, # preset or its name
                       "its middle was cut (smart truncation keeps the header, the start and end of the post, and the TL;DR marker)", file=sys.stderr)
     dec = {**p.decoding, "title_router": p.title_router, **gen_kwargs}  # the preset's summarizer: its decoding, then its title router (`title_router=0`: the model's own summary)
     if dec.get("temperature"): dec.pop("num_beams", None); dec.pop("length_penalty", None)  # sampling asked for: no beam search
+    if title_routes(row, dec.get("title_router", 0)):  # say why the summary is the title, and how to get the model's
+        print(f"note: the title has {dec['title_router']}+ words, so the preset's title router keeps it as the TL;DR (--no-title-router: the model's summary)", file=sys.stderr)
     pieces = []
     for piece in stream_text(model, tok, row, p.max_summary_tokens, **dec):  # the row (not its ids): the prompt boost then covers the post's words only, as in evaluation
         print(piece.lstrip() if not pieces else piece, end="", file=out, flush=True)
