@@ -270,6 +270,8 @@ def metrics_only(res:dict)->dict:
     return {k: res[k] for k in ("rouge1", "rouge2", "rougeL", "bertscore_f1", "gen_words", "ref_words", "n")}
 
 # %% ../nbs/08_evaluation.ipynb #tr08a002
+from .generation import title_words  # the router's rule counts a title's words this way (04)
+
 def router_sweep(preds:list[str], # the model's summaries, one per row
                  rows:list[dict], # the rows (title and human summary are used)
                  thresholds=range(4, 41), # the values of N to try
@@ -278,7 +280,7 @@ def router_sweep(preds:list[str], # the model's summaries, one per row
     refs = [r["summary"] for r in rows]
     model_rl = np.array(rouge_scores(preds, refs)["rougeL"])
     title_rl = np.array(rouge_scores([r["title"] for r in rows], refs)["rougeL"])
-    words = np.array([len(r["title"].split()) for r in rows])  # the words `title_routes` counts
+    words = np.array([title_words(r) for r in rows])
     return {n: float(np.where(words >= n, title_rl, model_rl).mean()) for n in thresholds}
 
 # %% ../nbs/08_evaluation.ipynb #rr08a002

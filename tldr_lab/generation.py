@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['RERANK_OPTIONS', 'repetition_penalty_', 'ban_repeated_ngrams_', 'top_k_filter', 'top_p_filter', 'next_token',
            'left_pad', 'boost_bias', 'post_token_ids', 'stream_ids', 'generate_ids', 'beam_search_ids', 'decode_stream',
-           'rerank_options', 'stream_text', 'summary_text', 'title_routes', 'route_titles', 'prompt_batches',
-           'sampled_refs', 'summarize', 'lcs_len', 'rouge_l', 'mbr_utilities', 'mbr_pick', 'speculative_generate',
-           'Int8Linear', 'quantize_int8', 'model_bytes']
+           'rerank_options', 'stream_text', 'summary_text', 'title_words', 'title_routes', 'route_titles',
+           'prompt_batches', 'sampled_refs', 'summarize', 'lcs_len', 'rouge_l', 'mbr_utilities', 'mbr_pick',
+           'speculative_generate', 'Int8Linear', 'quantize_int8', 'model_bytes']
 
 # %% ../nbs/04_generation.ipynb #d8804ef3
 from .config import *
@@ -353,11 +353,15 @@ def summary_text(tok, ids)->str:
     ids, eos = list(ids), tok.eos_token_id
     return tok.decode(ids[:ids.index(eos)] if eos in ids else ids, skip_special_tokens=True).strip()
 
+def title_words(row:dict)->int:
+    "Words (whitespace-separated) in the row's title: what the title router counts"
+    return len(row.get("title", "").split())
+
 def title_routes(row:dict, # a post (its `title` is read)
                  min_words:int, # the router's threshold N (0: off)
                 )->bool:
     "Whether the title router gives this row its title as the summary: a title of at least `min_words` words"
-    return min_words > 0 and len(row.get("title", "").split()) >= min_words
+    return min_words > 0 and title_words(row) >= min_words
 
 def route_titles(preds:list[str], # summaries, one per row
                  rows:list[dict], # the rows they summarize (same order)
