@@ -5,13 +5,16 @@
 One layer's causal attention at the cpu preset's training shape (batch 16, 6 query / 3 KV heads of 32, context 384,
 bf16), forward + backward, timed interleaved (median of 5 after 2 warm-up calls) for several ways of computing the
 same thing: SDPA with GQA (the model's), SDPA with K/V repeated, SDPA on fp32 copies, SDPA's math backend, SDPA over
-causal query chunks, and plain matmul + softmax (in bf16 and with an fp32 softmax), compiled or not. It prints each
+causal query chunks, plain matmul + softmax (in bf16 and with an fp32 softmax), compiled or not, and the kernel the
+lab adopted from this comparison: `02_model`'s `blocked_causal_attention` (query blocks of 32 to 192; the model uses 64; probabilities kept,
+the backward by hand; `11_bench`'s `attention_kernel_bench` races it against SDPA in the whole training step). It prints each
 one's time, its largest difference from the model's output, and the FLOP/s its causal FLOPs (half of 4·B·H·T²·hd per
 pass, backward counted as twice the forward) achieve: compare with the bf16 matmul peak of 11_bench (about 390 GFLOP/s).
 """
 import time, statistics
 import torch, torch.nn.functional as F
 from torch.nn.attention import sdpa_kernel, SDPBackend
+from tldr_lab.model import blocked_causal_attention
 
 B, H, Hk, T, hd, dt = 16, 6, 3, 384, 32, torch.bfloat16
 causal = torch.ones(T, T, dtype=torch.bool).tril()
@@ -38,7 +41,8 @@ def main(reps=5):
     k, v = (torch.randn(B, Hk, T, hd, dtype=dt, requires_grad=True) for _ in range(2))
     fns = dict(sdpa_gqa=sdpa_gqa, sdpa_repeat=sdpa_repeat, sdpa_fp32=sdpa_fp32, sdpa_math=sdpa_math, sdpa_chunks=sdpa_chunks,
                matmul_softmax_bf16=matmul_softmax, matmul_softmax_fp32=lambda q, k, v: matmul_softmax(q, k, v, True),
-               compiled_sdpa_gqa=torch.compile(sdpa_gqa), compiled_matmul_softmax=torch.compile(matmul_softmax))
+               compiled_sdpa_gqa=torch.compile(sdpa_gqa), compiled_matmul_softmax=torch.compile(matmul_softmax),
+               **{f"blocked_lab_kernel_{C}": (lambda C: lambda q, k, v: blocked_causal_attention(q, k, v, C))(C) for C in (32, 64, 96, 128, 192)})
     ref = sdpa_gqa(q, k, v).float()
     def step(f):
         q.grad = k.grad = v.grad = None

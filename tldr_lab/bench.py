@@ -5,12 +5,13 @@
 # %% auto #0
 __all__ = ['hf_logits', 'own_loss', 'hf_own_loss', 'TARGETS', 'DATASHEET_BF16_TFLOPS', 'interleaved_median', 'peak_matmul_flops',
            'train_step_fn', 'bench_model', 'decode_bench', 'kv_cache_bench', 'warmed', 'compiled_step_fn',
-           'train_bench', 'lab_step_bench', 'amp_train_bench', 'run_bench', 'bench_table', 'gpu_train_bench']
+           'train_bench', 'lab_step_bench', 'amp_train_bench', 'attention_kernel_bench', 'run_bench', 'bench_table',
+           'gpu_train_bench']
 
 # %% ../nbs/11_bench.ipynb #37dda78e
 from .config import *
 from .config import Preset
-from .model import TransformerLM, ModelConfig, flops_per_token, to_hf
+from .model import TransformerLM, ModelConfig, flops_per_token, to_hf, blocked_causal_attention
 from .generation import generate_ids
 import json, math, statistics, time, platform, warnings
 import torch, torch.nn.functional as F
@@ -124,12 +125,17 @@ def train_bench(model, hf, batch_size:int, seq_len:int, reps:int=5, seed:int=0,
     if compile:
         for k, lo in (("ours_compiled", own_loss), ("ours_logits_compiled", None)):
             if (c := compiled_step_fn(model, batch, amp=amp, loss_of=lo)) is not None: fns[k] = c
-    tps = {k: batch_size * seq_len / v for k, v in interleaved_median(fns, reps).items()}
+    n = 2048  # MFU's ceiling, a large matmul in the step's precision, timed in the same rounds: drift in a shared machine hits both alike
+    a, b = torch.randn(n, n, dtype=amp or torch.float32), torch.randn(n, n, dtype=amp or torch.float32)
+    fns["peak_matmul"] = lambda: a @ b
+    secs = interleaved_median(fns, reps)
+    peak_flops = 2 * n ** 3 / secs.pop("peak_matmul")
+    tps = {k: batch_size * seq_len / v for k, v in secs.items()}
     best = lambda k: tps.get(f"{k}_compiled", tps[k])  # the way the trainer runs: compiled where the stage compiles
     return dict(ours_tok_s=tps["ours"], hf_tok_s=tps["hf"], eager_speedup=tps["ours"] / tps["hf"],
                 compiled_tok_s=tps.get("ours_compiled"), tok_s=best("ours"), speedup=best("ours") / tps["hf"], compiled="ours_compiled" in tps,
                 logits_tok_s=best("ours_logits"), logits_hf_tok_s=tps["hf_logits"], logits_speedup=best("ours_logits") / tps["hf_logits"],
-                amp=str(amp) if amp else "fp32")
+                amp=str(amp) if amp else "fp32", peak_flops=peak_flops)
 
 def lab_step_bench(p:Preset, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
     "The lab's own training step as the trainer runs it (copy head, target log-probs, bf16 where the CPU has it), eager vs compiled"
@@ -158,6 +164,43 @@ def amp_train_bench(model, batch_size:int, seq_len:int, reps:int=5, seed:int=0, 
     return dict(fp32_tok_s=tps["fp32"], bf16_tok_s=tps["bf16"], speedup=tps["bf16"] / tps["fp32"],
                 bf16_compiled_tok_s=tps.get("bf16_compiled"))
 
+# %% ../nbs/11_bench.ipynb #ak11a001
+def _lab_step(model, batch, compile:bool):
+    "One training step of the lab's own loss path (target log-probs) as the trainer runs it: bf16 autocast where the CPU has it, compiled if asked"
+    amp = torch.bfloat16 if cpu_has_bf16() else None
+    fwd = torch.compile(model) if compile else model
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
+    def step():
+        with torch.autocast("cpu", dtype=amp, enabled=amp is not None): loss = -fwd(batch[:, :-1], targets=batch[:, 1:]).mean()
+        loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
+        return loss
+    return warmed(step) if compile else step
+
+def attention_kernel_bench(p:Preset, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
+    "SDPA against `blocked_causal_attention` (02): one layer's attention, forward + backward, at the training shape; and the preset's whole training step with each"
+    cfg = ModelConfig.from_preset(p)
+    dt = torch.bfloat16 if cpu_has_bf16() else torch.float32
+    g = torch.Generator().manual_seed(seed)
+    q = torch.randn(batch_size, cfg.n_heads, seq_len, cfg.head_dim, generator=g).to(dt).requires_grad_()
+    k, v = (torch.randn(batch_size, cfg.n_kv_heads, seq_len, cfg.head_dim, generator=g).to(dt).requires_grad_() for _ in range(2))
+    sdpa = lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=cfg.n_heads != cfg.n_kv_heads)
+    layer = lambda f: (lambda: f(q, k, v).float().sum().backward())
+    t = interleaved_median(dict(sdpa=layer(sdpa), blocked=layer(blocked_causal_attention)), reps)
+    causal_flops = 6 * batch_size * cfg.n_heads * seq_len ** 2 * cfg.head_dim  # QKᵀ and PV on half the scores, backward twice the forward
+    # the whole step: two copies of the preset's model (copy head included), the same weights and batch, differing only in the kernel
+    models = {name: TransformerLM(cfg) for name in ("sdpa", "blocked")}
+    models["blocked"].load_state_dict(models["sdpa"].state_dict())
+    for layer_ in models["sdpa"].layers: layer_.attn.blocked = False
+    batch = _random_batch(models["sdpa"], batch_size, seq_len, seed)
+    steps = {name: _lab_step(m.train(), batch, p.pretrain.compile) for name, m in models.items()}
+    if any(s is None for s in steps.values()): steps = {name: _lab_step(m, batch, False) for name, m in models.items()}  # no compiler here
+    losses = {name: s().item() for name, s in steps.items()}  # the same weights after the same steps (warm-up included): the same loss
+    tps = {name: batch_size * seq_len / s for name, s in interleaved_median(steps, reps).items()}
+    return dict(layer_sdpa_ms=t["sdpa"] * 1e3, layer_blocked_ms=t["blocked"] * 1e3, layer_speedup=t["sdpa"] / t["blocked"],
+                layer_sdpa_gflops=causal_flops / t["sdpa"] / 1e9, layer_blocked_gflops=causal_flops / t["blocked"] / 1e9,
+                step_sdpa_tok_s=tps["sdpa"], step_blocked_tok_s=tps["blocked"], step_speedup=tps["blocked"] / tps["sdpa"],
+                loss_sdpa=losses["sdpa"], loss_blocked=losses["blocked"], dtype=str(dt))
+
 # %% ../nbs/11_bench.ipynb #4b6e533d
 def run_bench(preset:str|Preset|None=None, # preset or its name
               reps:int=5, # interleaved repetitions (median)
@@ -185,6 +228,7 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
     if amp: res["train_fp32"] = train_bench(model, hf, B, T, reps=reps, compile=compile); say("  fp32:     ", _fmt(res["train_fp32"]))
     res["train_bf16"] = amp_train_bench(bench_model(p), B, T, reps=reps, compile=compile); say("  bf16:     ", _fmt(res["train_bf16"]))
     if compile: res["lab_step"] = lab_step_bench(p, B, T, reps=reps); say("  lab step: ", _fmt(res["lab_step"]))
+    res["attention"] = attention_kernel_bench(p, B, T, reps=reps); say("  attention:", _fmt(res["attention"]))
     res["peak_flops"] = peak_matmul_flops(reps=reps)
     res["peak_flops_bf16"] = peak_matmul_flops(reps=reps, dtype=torch.bfloat16)
     for k in ("train", "train_fp32"):
@@ -192,13 +236,14 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
         r = res[k]
         r["flops_per_token"] = flops_per_token(model.cfg, T)
         r["achieved_flops"] = r["tok_s"] * r["flops_per_token"]
-        r["mfu"] = r["achieved_flops"] / res["peak_flops_bf16" if r["amp"] != "fp32" else "peak_flops"]  # against the peak of the same precision
-        say(f"  {r['amp']} training achieves {r['achieved_flops']/1e9:.1f} GFLOP/s: MFU {r['mfu']:.2f}")
+        r["mfu"] = r["achieved_flops"] / r["peak_flops"]  # against the matmul peak of the same precision, timed alongside the step
+        say(f"  {r['amp']} training achieves {r['achieved_flops']/1e9:.1f} GFLOP/s: MFU {r['mfu']:.2f} of the {r['peak_flops']/1e9:.1f} GFLOP/s matmul timed alongside")
     res["headline"] = dict(train_vs_hf=res["train"]["speedup"], decode_vs_hf_b1=res["decode_b1"]["speedup"],
                            decode_vs_hf_b8=res["decode_b8"]["speedup"], kv_cache_speedup=res["kv_cache"]["speedup"],
-                           train_mfu=res["train"]["mfu"])  # in the trainer's precision
+                           train_mfu=res["train"]["mfu"],  # in the trainer's precision
+                           attn_blocked_vs_sdpa=res["attention"]["step_speedup"])  # what 02's attention kernel gains in the whole step
     if "train_fp32" in res: res["headline"].update(train_vs_hf_fp32=res["train_fp32"]["speedup"], train_mfu_fp32=res["train_fp32"]["mfu"])
-    say(f"  peak {res['peak_flops']/1e9:.1f} GFLOP/s (fp32 matmul), {res['peak_flops_bf16']/1e9:.1f} (bf16)")
+    say(f"  matmul peak timed on its own: {res['peak_flops']/1e9:.1f} GFLOP/s (fp32), {res['peak_flops_bf16']/1e9:.1f} (bf16)")
     (runs_dir(p)/"bench.json").write_text(json.dumps(res, indent=1))
     return res
 
@@ -206,7 +251,7 @@ def _fmt(r:dict)->str:
     return ", ".join(f"{k} {v:,.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in r.items())
 
 # %% ../nbs/11_bench.ipynb #49276002
-TARGETS = dict(train_vs_hf=1.3, decode_vs_hf_b1=2.0, decode_vs_hf_b8=None, kv_cache_speedup=6.0, train_mfu=0.6,
+TARGETS = dict(train_vs_hf=1.3, decode_vs_hf_b1=2.0, decode_vs_hf_b8=None, kv_cache_speedup=6.0, train_mfu=0.6, attn_blocked_vs_sdpa=None,
                train_vs_hf_fp32=1.3, train_mfu_fp32=0.6)  # the same targets for the fp32 rows (CPUs with bf16 report both)
 
 def bench_table(res:dict)->str:
