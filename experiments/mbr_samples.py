@@ -11,7 +11,7 @@ in runs/<preset>/evaluation/ (keyed by the SFT checkpoint's time) so that reruns
 import sys, time, json
 import numpy as np
 from tldr_lab.config import get_preset, runs_dir
-from tldr_lab.train import get_stage_model
+from tldr_lab.train import get_stage_model, stage_stamp
 from tldr_lab.tokenizer import get_tokenizer
 from tldr_lab.data import load_tldr
 from tldr_lab.evaluation import beam_candidates, sampled_candidates, rouge_scores, paired_bootstrap
@@ -23,7 +23,7 @@ def main(n=16, temperature=1.0, preset="cpu"):
     rows = list(load_tldr("valid"))
     refs, titles = [r["summary"] for r in rows], [r["title"] for r in rows]
     rl = lambda preds: np.array(rouge_scores(preds, refs)["rougeL"])
-    stamp = int(max(f.stat().st_mtime for f in (runs_dir(p, "sft")/"best").iterdir()))  # a retrained SFT model gets new candidates
+    stamp = stage_stamp(p, "sft")  # a retrained SFT model gets new candidates
     cache = runs_dir(p, "evaluation")/f"mbr_cands_valid_n{n}_t{temperature:g}_sft{stamp}.json"
     if cache.exists(): c = json.loads(cache.read_text()); beams, samp = c["beams"], c["samples"]
     else:

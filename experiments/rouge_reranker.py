@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 import torch, torch.nn.functional as F
 from tldr_lab.config import get_preset, runs_dir, pick_device
-from tldr_lab.train import get_stage_model, Trainer
+from tldr_lab.train import get_stage_model, stage_stamp, Trainer
 from tldr_lab.tokenizer import get_tokenizer
 from tldr_lab.data import load_tldr, prompt_ids
 from tldr_lab.evaluation import beam_candidates, rouge_scores, paired_bootstrap
@@ -84,7 +84,7 @@ def main(n_train=3000, preset="cpu", n_hold=200):
     tok, sft_m = get_tokenizer(p), get_stage_model(p, "sft").eval()
     ctx, ms, pad = sft_m.cfg.ctx_len, p.max_summary_tokens, tok.pad_token_id
     train_rows, vrows = list(load_tldr("train").select(range(n_train))), list(load_tldr("valid"))
-    stamp = int(max(f.stat().st_mtime for f in (runs_dir(p, "sft")/"best").iterdir()))  # a retrained SFT model gets new beams (as mbr_samples.py)
+    stamp = stage_stamp(p, "sft")  # a retrained SFT model gets new beams (as mbr_samples.py)
     tc = candidates(p, sft_m, tok, train_rows, out/f"train_cands_{n_train}_sft{stamp}.json")
     vc = candidates(p, sft_m, tok, vrows, out/f"valid_cands_sft{stamp}.json")
     def groups(rows, cs):

@@ -7,8 +7,8 @@ __all__ = ['STAGE_COMMANDS', 'KILL_SCRIPT', 'DDP_SCRIPT', 'param_groups', 'lr_at
            'atomic_write', 'atomic_write_json', 'unwrap', 'plain_model', 'save_model', 'load_model', 'TrainingDiverged',
            'dist_info', 'stage_lock', 'locked_stage', 'Trainer', 'save_checkpoint', 'latest_checkpoint',
            'load_checkpoint', 'forward_loss', 'train_step', 'run_eval', 'fit', 'lm_loss', 'token_bytes', 'evaluate_lm',
-           'model_config', 'pretrain', 'wikitext_tokens', 'get_stage_model', 'LivePlot', 'run_kill_resume',
-           'run_ddp_check', 'sample_text', 'SampleEvery']
+           'model_config', 'pretrain', 'wikitext_tokens', 'get_stage_model', 'stage_stamp', 'LivePlot',
+           'run_kill_resume', 'run_ddp_check', 'sample_text', 'SampleEvery']
 
 # %% ../nbs/03_pretrain.ipynb #e05e236d
 from .config import *
@@ -470,6 +470,13 @@ def get_stage_model(preset:str|Preset|None, stage:str="pretrain", device="cpu",
                             dpo=("tldr_lab.dpo", "dpo"))
             mod, fn = builders[stage]; getattr(importlib.import_module(mod), fn)(p)
     return load_model(d, device)
+
+def stage_stamp(preset:str|Preset|None, stage:str)->int:
+    "When a stage's finished model was written (seconds, the newest file of its `best/`): a cache of that model's outputs keyed by it goes stale when the stage is retrained"
+    d = runs_dir(get_preset(preset), stage)/"best"
+    files = [f for f in d.iterdir() if f.is_file()] if d.exists() else []
+    if not files: raise CheckpointError(f"stage '{stage}' has no finished model in {d}")
+    return int(max(f.stat().st_mtime for f in files))
 
 # %% ../nbs/03_pretrain.ipynb #8f55f858
 class LivePlot:
