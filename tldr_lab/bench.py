@@ -137,22 +137,26 @@ def train_bench(model, hf, batch_size:int, seq_len:int, reps:int=5, seed:int=0,
                 logits_tok_s=best("ours_logits"), logits_hf_tok_s=tps["hf_logits"], logits_speedup=best("ours_logits") / tps["hf_logits"],
                 amp=str(amp) if amp else "fp32", peak_flops=peak_flops)
 
+def _lab_step(model, batch, compile:bool):
+    "One training step of the lab's own loss path (target log-probs) as the trainer runs it: bf16 autocast where the CPU has it, compiled if asked"
+    amp = torch.bfloat16 if cpu_has_bf16() else None
+    fwd = torch.compile(model) if compile else model
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
+    def step():
+        with torch.autocast("cpu", dtype=amp, enabled=amp is not None): loss = -fwd(batch[:, :-1], targets=batch[:, 1:]).mean()
+        loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
+        return loss
+    return warmed(step) if compile else step
+
 def lab_step_bench(p:Preset, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
     "The lab's own training step as the trainer runs it (copy head, target log-probs, bf16 where the CPU has it), eager vs compiled"
     torch.manual_seed(seed)
     model = TransformerLM(ModelConfig.from_preset(p)).train()  # with the preset's copy head: 🤗 has no twin of it
     batch = _random_batch(model, batch_size, seq_len, seed)
-    amp = torch.bfloat16 if cpu_has_bf16() else None
-    def step_fn(fwd):
-        opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
-        def step():
-            with torch.autocast("cpu", dtype=amp, enabled=amp is not None): logp = fwd(batch[:, :-1], targets=batch[:, 1:])
-            (-logp.mean()).backward(); opt.step(); opt.zero_grad(set_to_none=True)
-        return step
-    fns = dict(eager=step_fn(model))
-    if (c := warmed(step_fn(torch.compile(model)))) is not None: fns["compiled"] = c
+    fns = dict(eager=_lab_step(model, batch, compile=False))
+    if (c := _lab_step(model, batch, compile=True)) is not None: fns["compiled"] = c
     tps = {k: batch_size * seq_len / v for k, v in interleaved_median(fns, reps).items()}
-    return dict(eager_tok_s=tps["eager"], compiled_tok_s=tps.get("compiled"), amp=str(amp),
+    return dict(eager_tok_s=tps["eager"], compiled_tok_s=tps.get("compiled"), amp=str(torch.bfloat16 if cpu_has_bf16() else None),
                 speedup=tps["compiled"] / tps["eager"] if "compiled" in tps else None)
 
 def amp_train_bench(model, batch_size:int, seq_len:int, reps:int=5, seed:int=0, compile:bool=False)->dict:
@@ -165,17 +169,6 @@ def amp_train_bench(model, batch_size:int, seq_len:int, reps:int=5, seed:int=0, 
                 bf16_compiled_tok_s=tps.get("bf16_compiled"))
 
 # %% ../nbs/11_bench.ipynb #ak11a001
-def _lab_step(model, batch, compile:bool):
-    "One training step of the lab's own loss path (target log-probs) as the trainer runs it: bf16 autocast where the CPU has it, compiled if asked"
-    amp = torch.bfloat16 if cpu_has_bf16() else None
-    fwd = torch.compile(model) if compile else model
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
-    def step():
-        with torch.autocast("cpu", dtype=amp, enabled=amp is not None): loss = -fwd(batch[:, :-1], targets=batch[:, 1:]).mean()
-        loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
-        return loss
-    return warmed(step) if compile else step
-
 def attention_kernel_bench(p:Preset, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
     "SDPA against `blocked_causal_attention` (02): one layer's attention, forward + backward, at the training shape; and the preset's whole training step with each"
     cfg = ModelConfig.from_preset(p)

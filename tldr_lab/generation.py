@@ -417,7 +417,7 @@ def summarize(model:nn.Module, tok, # model and tokenizer
     ref_temp = rr.get("mbr_temperature", 1.0)  # their sampling temperature (top-p 0.95)
     rerank = bool(title_weight or n_refs) and gen_kwargs.get("num_beams", 1) > 1
     boost = bool(gen_kwargs.get("prompt_boost")) and gen_kwargs.get("boost_ids") is None  # nudge the post's words, not the template's
-    dev, out = next(model.parameters()).device, [r["title"].strip() if title_routes(r, min_title) else None for r in rows]
+    dev, out = next(model.parameters()).device, route_titles([None] * len(rows), rows, min_title)  # routed rows: their title; None: still to write
     todo = [i for i, o in enumerate(out) if o is None]  # the rows the model summarizes
     for sub, prompts, boost_ids in prompt_batches(tok, [rows[i] for i in todo], max_prompt_len or model.cfg.ctx_len - max_new_tokens, batch_size, boost):
         idx = [todo[j] for j in sub]
