@@ -70,32 +70,51 @@ def bench_model(p:Preset, seed:int=0)->TransformerLM:
     return TransformerLM(ModelConfig.from_preset(p, copy_dim=0))
 
 def _decode_fns(model, hf, prompt, n_new):
-    "Ours vs 🤗 greedy decoding of exactly `n_new` tokens (no end-of-text stop for either)"
+    "Ours (eager, and through `torch.compile`) vs 🤗 greedy decoding of exactly `n_new` tokens (no end-of-text stop for any)"
     mask = torch.ones_like(prompt)
     ours = lambda: generate_ids(model, prompt, n_new)
+    compiled = lambda: generate_ids(model, prompt, n_new, compile=True)  # 02's static-shape step, one graph per batch size
     theirs = lambda: hf.generate(prompt, attention_mask=mask, max_new_tokens=n_new, min_new_tokens=n_new, do_sample=False)[:, prompt.shape[1]:]
-    return ours, theirs
+    return ours, compiled, theirs
 
 @torch.no_grad()
-def decode_bench(model, hf, batch_size:int, n_new:int, prompt_len:int=64, reps:int=5, seed:int=0)->dict:
-    "Greedy tokens/s of ours and 🤗 `generate` on the same random prompts; the generated ids must be identical"
+def decode_bench(model, hf, batch_size:int, n_new:int, prompt_len:int=64, reps:int=5, seed:int=0,
+                 compile:bool=False, # also decode through `torch.compile`; the headline is then the compiled one
+                )->dict:
+    "Greedy tokens/s of ours and 🤗 `generate` on the same random prompts; every way must give the same ids"
     g = torch.Generator().manual_seed(seed)
     prompt = torch.randint(0, model.cfg.vocab_size, (batch_size, prompt_len), generator=g)
-    ours, theirs = _decode_fns(model, hf, prompt, n_new)
-    same = torch.equal(ours(), theirs())
-    t = interleaved_median(dict(ours=ours, hf=theirs), reps)
+    ours, compiled, theirs = _decode_fns(model, hf, prompt, n_new)
+    fns = dict(ours=ours, hf=theirs)
+    if compile and (c := warmed(compiled)) is not None: fns["ours_compiled"] = c
+    ref = theirs()
+    same = all(torch.equal(f(), ref) for k, f in fns.items() if k != "hf")
+    t = interleaved_median(fns, reps)
     tps = {k: batch_size * n_new / v for k, v in t.items()}
-    return dict(ours_tok_s=tps["ours"], hf_tok_s=tps["hf"], speedup=tps["ours"] / tps["hf"], identical=same)
+    best = tps.get("ours_compiled", tps["ours"])
+    return dict(ours_tok_s=best, hf_tok_s=tps["hf"], speedup=best / tps["hf"], compiled="ours_compiled" in tps,
+                eager_tok_s=tps["ours"], eager_speedup=tps["ours"] / tps["hf"], identical=same)
 
 @torch.no_grad()
-def kv_cache_bench(model, n_new:int=256, prompt_len:int=64, reps:int=3, seed:int=0)->dict:
-    "Greedy tokens/s with the static KV cache against recomputing the whole prefix every step"
+def kv_cache_bench(model, n_new:int=256, prompt_len:int=64, reps:int=3, seed:int=0,
+                   compile:bool=False, # also race both ways through `torch.compile`; the headline is then the compiled pair
+                  )->dict:
+    "Greedy tokens/s with the static KV cache against recomputing the whole prefix every step, each way eager (and compiled)"
     g = torch.Generator().manual_seed(seed)
     prompt = torch.randint(0, model.cfg.vocab_size, (1, prompt_len), generator=g)
-    cached, uncached = (lambda: generate_ids(model, prompt, n_new)), (lambda: generate_ids(model, prompt, n_new, use_cache=False))
-    same = torch.equal(cached(), uncached())
-    t = interleaved_median(dict(cached=cached, uncached=uncached), reps)
-    return dict(cached_tok_s=n_new / t["cached"], uncached_tok_s=n_new / t["uncached"], speedup=t["uncached"] / t["cached"], n_new=n_new, identical=same)
+    fns = dict(cached=lambda: generate_ids(model, prompt, n_new), uncached=lambda: generate_ids(model, prompt, n_new, use_cache=False))
+    if compile:  # without a cache every step is one token longer: one graph with a symbolic length (`dynamic=True`)
+        cm = torch.compile(model, dynamic=True)
+        c = warmed(lambda: generate_ids(model, prompt, n_new, compile=True))
+        u = c and warmed(lambda: generate_ids(cm, prompt, n_new, use_cache=False))
+        if u is not None: fns.update(cached_compiled=c, uncached_compiled=u)
+    ref = fns["cached"]()
+    same = all(torch.equal(f(), ref) for f in fns.values())
+    t = interleaved_median(fns, reps)
+    tps = {k: n_new / v for k, v in t.items()}
+    k = "_compiled" if "cached_compiled" in tps else ""
+    return dict(cached_tok_s=tps["cached" + k], uncached_tok_s=tps["uncached" + k], speedup=tps["cached" + k] / tps["uncached" + k],
+                compiled=bool(k), eager_speedup=tps["cached"] / tps["uncached"], n_new=n_new, identical=same)
 
 def _random_batch(model, batch_size:int, seq_len:int, seed:int)->torch.Tensor:
     "Seeded random ids, (batch_size, seq_len + 1): inputs and their next-token targets"
@@ -207,15 +226,15 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
     hf = to_hf(model)  # same weights; greedy output is identical (02_model's parity tests)
     kv_new = min(kv_new, model.cfg.ctx_len - 64)
     n_new = min(n_new, model.cfg.ctx_len - 64)
-    res = dict(preset=p.name, threads=torch.get_num_threads(), torch=torch.__version__, cpu=platform.processor() or platform.machine(),
+    res = dict(preset=p.name, threads=torch.get_num_threads(), torch=torch.__version__, cpu=cpu_model(),
                params=sum(x.numel() for x in model.parameters()))
     say = print if verbose else (lambda *a, **k: None)
-    say(f"bench [{p.name}]: {res['params']/1e6:.2f}M parameters, {res['threads']} threads, torch {res['torch']}")
-    res["decode_b1"] = decode_bench(model, hf, 1, n_new, reps=reps); say("  decode b1:", _fmt(res["decode_b1"]))
-    res["decode_b8"] = decode_bench(model, hf, 8, n_new, reps=reps); say("  decode b8:", _fmt(res["decode_b8"]))
-    res["kv_cache"] = kv_cache_bench(model, kv_new, reps=max(2, reps // 2)); say("  kv cache: ", _fmt(res["kv_cache"]))
+    say(f"bench [{p.name}]: {res['params']/1e6:.2f}M parameters, {res['threads']} threads on {res['cpu']}, torch {res['torch']}")
+    compile = p.pretrain.compile  # race the lab as the preset runs it: compiled where its trainer compiles
+    res["decode_b1"] = decode_bench(model, hf, 1, n_new, reps=reps, compile=compile); say("  decode b1:", _fmt(res["decode_b1"]))
+    res["decode_b8"] = decode_bench(model, hf, 8, n_new, reps=reps, compile=compile); say("  decode b8:", _fmt(res["decode_b8"]))
+    res["kv_cache"] = kv_cache_bench(model, kv_new, reps=max(2, reps // 2), compile=compile); say("  kv cache: ", _fmt(res["kv_cache"]))
     T, B = model.cfg.ctx_len, p.pretrain.batch_size
-    compile = p.pretrain.compile  # race the trainer as the preset runs it
     amp = torch.bfloat16 if cpu_has_bf16() else None  # the trainer's precision on this CPU (`pick_device`)
     res["train"] = train_bench(model, hf, B, T, reps=reps, compile=compile, amp=amp); say("  train:    ", _fmt(res["train"]))
     if amp: res["train_fp32"] = train_bench(model, hf, B, T, reps=reps, compile=compile); say("  fp32:     ", _fmt(res["train_fp32"]))

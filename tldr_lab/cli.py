@@ -194,14 +194,14 @@ def _fmt_ci(r, k):
 def write_report(p, outs:dict, times:dict)->Path:
     "The report card: environment, time per stage, data, losses, the stage table on test, the verifier, examples"
     import platform, datetime, torch, os
-    from tldr_lab.config import runs_dir, pick_device
+    from tldr_lab.config import runs_dir, pick_device, cpu_model
     from tldr_lab.data import load_tldr
     from tldr_lab.generation import title_routes
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     d = runs_dir(p); dev, amp = pick_device(verbose=False)
     pre, sft_s, lora_s, dpo_s, rm, ev = (outs[k] for k in ("pretrain", "sft", "lora", "dpo", "reward", "evaluation"))
-    cpu = platform.processor() or platform.machine()
+    cpu = cpu_model()  # the CPU's name and bf16 instructions: the same preset runs at very different speeds
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else "none"
     L = [f"# tldr_lab report card — preset `{p.name}`", "",
          f"Generated {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by `tldr-lab run --preset {p.name}`. Every number below was computed by this run or read from the stage outputs it produced or reused.", "",

@@ -135,6 +135,7 @@ def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forwar
                prompt_boost:float=0.0, # added to the logits of each row's `boost_ids` at every step: a nudge to copy
                boost_ids=None, # per row, the ids `prompt_boost` applies to (default: that row's prompt ids)
                num_return:int=1, # continuations of each prompt: its prefill is computed once and its cache copied (row b·n + j)
+               compile:bool=False, # decode through `torch.compile` (`static_decode_step`, 02): pays from a few dozen tokens on; compiles once per batch size and length
               ):
     "Yield the next token of every row, a (B·num_return,) tensor per step (finished rows repeat `eos_id`)"
     if isinstance(input_ids, (list, tuple)):
@@ -181,7 +182,10 @@ def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forwar
             yield nxt
             if i == max_new_tokens - 1 or (eos_id is not None and bool(done.all())): return
             seq[:, n] = nxt
-            if plan is not None:  # the lean one-token path of `02_model`
+            if plan is not None and compile:  # static shapes, compiled (02): one graph for every step
+                logits = model.static_decode_step(nxt, cache, plan, None if step_pos is None else step_pos[:, 0], am)
+                if step_pos is not None: step_pos = step_pos + 1
+            elif plan is not None:  # the lean one-token path of `02_model`
                 logits = model.decode_step(nxt[:, None], cache, plan, step_pos, None if am is None else am[:, :n + 1])[:, -1]
                 if step_pos is not None: step_pos = step_pos + 1
             elif use_cache:
@@ -199,6 +203,7 @@ def generate_ids(model:nn.Module, input_ids, max_new_tokens:int, temperature:flo
                  num_beams:int=1, # > 1: beam search (`beam_search_ids`, below) instead of one token at a time
                  length_penalty:float=1.0, # beam search only: finished score = Σ log p / length^α
                  num_return:int=1, # without beams: continuations of each prompt, one prefill each (rows b·n + j)
+                 compile:bool=False, # decode through `torch.compile` (`static_decode_step`, 02), with or without beams
                 ):
     "Generated ids only, (B, ≤ max_new_tokens); rows that finished early are padded with `eos_id` (see `stream_ids`)"
     if num_beams > 1:
@@ -206,10 +211,10 @@ def generate_ids(model:nn.Module, input_ids, max_new_tokens:int, temperature:flo
             raise ValueError("beam search here is deterministic and cached: it takes no temperature, top_k, top_p, "
                              "repetition_penalty or use_cache=False")
         return beam_search_ids(model, input_ids, max_new_tokens, num_beams, length_penalty, eos_id, attention_mask,
-                               no_repeat_ngram, min_new_tokens, no_repeat_scope, prompt_boost, boost_ids)
+                               no_repeat_ngram, min_new_tokens, no_repeat_scope, prompt_boost, boost_ids, compile=compile)
     steps = list(stream_ids(model, input_ids, max_new_tokens, temperature, top_k, top_p, repetition_penalty, eos_id,
                             attention_mask, seed, use_cache, no_repeat_ngram, min_new_tokens, no_repeat_scope,
-                            prompt_boost, boost_ids, num_return))
+                            prompt_boost, boost_ids, num_return, compile))
     B = (len(input_ids) if isinstance(input_ids, (list, tuple)) else input_ids.shape[0]) * num_return
     return torch.stack(steps, 1) if steps else torch.empty(B, 0, dtype=torch.long)
 
@@ -225,6 +230,7 @@ def beam_search_ids(model:nn.Module, # a `TransformerLM`
                     no_repeat_ngram:int=0, min_new_tokens:int=0, no_repeat_scope:str="all", # as in `stream_ids`
                     prompt_boost:float=0.0, boost_ids=None, # as in `stream_ids`; the boosted distribution is renormalized
                     num_return:int=1, # >1: the `num_return` best finished hypotheses of each row, and their scores (a reranker's candidates)
+                    compile:bool=False, # as in `stream_ids`
                    ):
     "Beam search with 🤗's rules (`early_stopping=False`): the best finished hypothesis of each row, (B, ≤ max_new_tokens), padded with `eos_id`"
     if not 1 <= num_return <= num_beams: raise ValueError(f"num_return={num_return}: need 1 ≤ num_return ≤ num_beams ({num_beams})")
@@ -287,7 +293,8 @@ def beam_search_ids(model:nn.Module, # a `TransformerLM`
             seq = seq[order]; seq[:, n] = tok.view(-1)
             cache.reorder_(order)
             nxt = tok.view(-1, 1)
-            if plan is not None: logits = model.decode_step(nxt, cache, plan, step_pos, None if am is None else am[:, :n + 1])[:, -1]
+            if plan is not None and compile: logits = model.static_decode_step(nxt[:, 0], cache, plan, None if step_pos is None else step_pos[:, 0], am)
+            elif plan is not None: logits = model.decode_step(nxt, cache, plan, step_pos, None if am is None else am[:, :n + 1])[:, -1]
             else: logits = model(nxt, position_ids=step_pos, attention_mask=None if am is None else am[:, :n + 1], cache=cache)[:, -1]
             if step_pos is not None: step_pos = step_pos + 1
     finally: model.train(was_training)

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['ATTN_BLOCK', 'ModelConfig', 'RMSNorm', 'rope_tables', 'apply_rope', 'KVCache', 'blocked_attention_fwd',
            'blocked_attention_bwd', 'blocked_causal_attention', 'Attention', 'SwiGLU', 'MoE', 'Block', 'token_logprobs',
-           'CopyHead', 'TransformerLM', 'param_counts', 'flops_per_token', 'kv_cache_bytes_per_token',
-           'activation_floats_per_token', 'train_memory_estimate', 'hf_config', 'trunk_model', 'to_hf', 'from_hf',
-           'demo_tokens', 'quick_train', 'eval_loss']
+           'CopyHead', 'TransformerLM', 'compiled_token_step', 'param_counts', 'flops_per_token',
+           'kv_cache_bytes_per_token', 'activation_floats_per_token', 'train_memory_estimate', 'hf_config',
+           'trunk_model', 'to_hf', 'from_hf', 'demo_tokens', 'quick_train', 'eval_loss']
 
 # %% ../nbs/02_model.ipynb #a7940e43
 from .config import *
@@ -575,6 +575,78 @@ def _decode_step(self:TransformerLM,
 
 # methods added after the class, as fastcore's `@patch` would (without making fastcore a runtime dependency)
 TransformerLM.fast_decode_plan, TransformerLM.decode_step = _fast_decode_plan, _decode_step
+
+# %% ../nbs/02_model.ipynb #a7c0d1e2
+def _token_step(ids, # (B,) the new token of each row
+                slot, # () long: its cache position (`cache.pos`, the same for every row)
+                rope_pos, # (B,) long rotary positions (left-padded rows), or None: `slot` for every row
+                pad, # (B, max_len) bool: which cache positions hold real tokens, or None: all of them
+                plan, ks, vs, # `fast_decode_plan()` and the cache's per-layer keys and values
+                rope_cos, rope_sin, emb, norm_w, head_w, # rotary tables, embedding, final norm, output projection
+                copy_w, copy_cache, # the copy head's (q, k, k_prev, gate weight, gate bias) and (keys, next, ids), or None
+                H:int, G:int, eps:float, n_sink:int):
+    "One token per row against the *whole* preallocated cache, the unwritten positions masked: every shape is static"
+    B, hd, S = ids.shape[0], ks[0].shape[-1], ks[0].shape[2]
+    d, at = emb.shape[1], slot.view(1)
+    kpos = torch.arange(S, device=ids.device)
+    seen = (kpos <= slot + n_sink)[None]  # (1, S): the sink slots and every position written so far, this one included
+    if pad is not None: seen = seen & torch.cat([pad.new_ones(B, n_sink), pad], 1)  # (B, S): no padding
+    rp = at.expand(B) if rope_pos is None else rope_pos
+    cos, sin = rope_cos.index_select(0, rp)[:, None], rope_sin.index_select(0, rp)[:, None]  # (B, 1, hd)
+    x = F.embedding(ids, emb)
+    for (n1, wqkv, wo, n2, wgu, wd), kc, vc in zip(plan, ks, vs):
+        qk, v = F.linear(F.rms_norm(x, (d,), n1, eps), wqkv).view(B, H + 2 * G, hd).split([H + G, G], 1)
+        qk = apply_rope(qk, cos, sin)
+        kc.index_copy_(2, at + n_sink, qk[:, H:, None]); vc.index_copy_(2, at + n_sink, v[:, :, None])
+        y = F.scaled_dot_product_attention(qk[:, :H].view(B, G, H // G, hd), kc, vc, attn_mask=seen[:, None, None]).reshape(B, H * hd)
+        x = x + F.linear(y, wo)
+        g, u = F.linear(F.rms_norm(x, (d,), n2, eps), wgu).chunk(2, -1)
+        x = x + F.linear(F.silu(g) * u, wd)
+    h = F.rms_norm(x, (d,), norm_w, eps)
+    logits = F.linear(h, head_w).float()
+    if copy_w is None: return logits
+    (wq, wk, wk_prev, wg, bg), (keys, nexts, cids) = copy_w, copy_cache  # `CopyHead.forward` for one query, written out
+    first = nexts.index_select(1, at - 1)[:, 0]  # the previous position's share of this key
+    if pad is not None: first = first * pad.index_select(1, at - 1).to(first.dtype)
+    keys.index_copy_(1, at, (F.linear(h, wk) + first)[:, None]); nexts.index_copy_(1, at, F.linear(h, wk_prev)[:, None])
+    cids.index_copy_(1, at, ids[:, None])
+    scores = (F.linear(h, wq)[:, None] @ keys.transpose(1, 2))[:, 0].float() / math.sqrt(wq.shape[0])  # (B, max_len)
+    copy_seen = seen[:, n_sink:]
+    a = scores.masked_fill(~copy_seen, float("-inf")).softmax(-1)
+    gate = F.linear(h, wg, bg).float()
+    p_copy = torch.zeros_like(logits).scatter_add_(-1, cids, a)  # unwritten positions add exactly 0
+    return torch.log(torch.sigmoid(gate) * logits.softmax(-1) + torch.sigmoid(-gate) * p_copy + 1e-30)
+
+_compiled_token_step = None
+def compiled_token_step():
+    "`_token_step` through `torch.compile` with the C++ wrapper (no Python between kernels); it compiles once per batch size and cache length"
+    global _compiled_token_step
+    if _compiled_token_step is None: _compiled_token_step = torch.compile(_token_step, dynamic=False, options={"cpp_wrapper": True})
+    return _compiled_token_step
+
+def _static_decode_step(self:TransformerLM,
+                        input_ids, # (B,) the new token of each row
+                        cache:KVCache, # the cache the prompt was prefilled into
+                        plan:list, # from `fast_decode_plan()`
+                        position_ids=None, # (B,) rotary position of each row (left-padded batches), default: the cache position
+                        pad_mask=None, # (B, cache.max_len) 1/0 over all the cache's positions (left padding), default: no padding
+                        compile:bool=True, # through `compiled_token_step()`; False runs the same function eagerly
+                       ):
+    "Logits (B, V) of one new token per row, like `decode_step`, but with static shapes so that `torch.compile` pays"
+    if cache.pos == 0: raise ValueError("static_decode_step continues a prefilled cache: call the model on the prompt first")
+    if cache.pos >= cache.max_len: raise ValueError(f"KV cache overflow: {cache.pos} cached + 1 new token > max_len {cache.max_len}")
+    self._rope(1, cache.max_len, None)  # rotary tables long enough for every position of the cache
+    cp = self.copy
+    step = compiled_token_step() if compile else _token_step
+    out = step(input_ids, torch.tensor(cache.pos, device=input_ids.device), position_ids, None if pad_mask is None else pad_mask.bool(),
+               plan, cache.ks, cache.vs, self.rope_cos, self.rope_sin, self.tok_emb.weight, self.norm.weight, self.lm_head.weight,
+               None if cp is None else (cp.q.weight, cp.k.weight, cp.k_prev.weight, cp.gate.weight, cp.gate.bias),
+               None if cp is None else (cache.copy_keys, cache.copy_next, cache.copy_ids),
+               self.cfg.n_heads, self.cfg.n_kv_heads, self.cfg.norm_eps, cache.n_sink)
+    cache.pos += 1
+    return out
+
+TransformerLM.static_decode_step = _static_decode_step
 
 # %% ../nbs/02_model.ipynb #8723669a
 def param_counts(cfg:ModelConfig)->dict:
