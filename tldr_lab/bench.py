@@ -13,7 +13,7 @@ from .config import *
 from .config import Preset
 from .model import TransformerLM, ModelConfig, flops_per_token, to_hf, blocked_causal_attention
 from .generation import generate_ids
-import json, math, statistics, time, platform, warnings
+import json, math, statistics, time, warnings
 import torch, torch.nn.functional as F
 
 # %% ../nbs/11_bench.ipynb #270bc277

@@ -118,10 +118,11 @@ def get_preset(hardware:str|Preset|None=None # preset name, a `Preset`, or None
     return PRESETS[name]
 
 # %% ../nbs/00_config.ipynb #80a50bde
+def _cpu_supports(probe:str)->bool: return getattr(torch.cpu, probe, lambda: False)()  # older torch lacks some probes
+
 def cpu_has_bf16()->bool:
     "Whether this CPU has native bf16 matmul instructions (AVX512-BF16 or AMX), where bf16 autocast is faster than fp32"
-    c = torch.cpu
-    return any(getattr(c, f, lambda: False)() for f in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+    return _cpu_supports("_is_avx512_bf16_supported") or _cpu_supports("_is_amx_tile_supported")
 
 def cpu_model()->str:
     "The CPU's name and its bf16 instructions, as a measurement should name its hardware: 'Intel(R) Xeon(R) Processor (AMX-BF16)'"
@@ -130,10 +131,9 @@ def cpu_model()->str:
         lines = Path("/proc/cpuinfo").read_text().splitlines()
         name = next((l.split(":", 1)[1].strip() for l in lines if l.startswith("model name")), name)
     except OSError: pass
-    c = torch.cpu
-    has = lambda f: getattr(c, f, lambda: False)()
     # AMX tiles multiply bf16 several times faster than AVX512-BF16: the same preset trains at very different speeds
-    isa = "AMX-BF16" if has("_is_amx_tile_supported") else "AVX512-BF16" if has("_is_avx512_bf16_supported") else "no bf16 instructions"
+    isa = ("AMX-BF16" if _cpu_supports("_is_amx_tile_supported") else "AVX512-BF16" if _cpu_supports("_is_avx512_bf16_supported")
+           else "no bf16 instructions")
     return f"{name} ({isa})"
 
 def pick_device(verbose:bool=True # print one line saying what was chosen

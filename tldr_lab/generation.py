@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['RERANK_OPTIONS', 'repetition_penalty_', 'ban_repeated_ngrams_', 'top_k_filter', 'top_p_filter', 'next_token',
-           'left_pad', 'boost_bias', 'post_token_ids', 'stream_ids', 'generate_ids', 'beam_search_ids', 'decode_stream',
-           'rerank_options', 'stream_text', 'summary_text', 'title_words', 'title_routes', 'route_titles',
-           'prompt_batches', 'sampled_refs', 'summarize', 'lcs_len', 'rouge_l', 'mbr_utilities', 'mbr_pick',
-           'speculative_generate', 'Int8Linear', 'quantize_int8', 'model_bytes']
+           'left_pad', 'boost_bias', 'post_token_ids', 'cached_step', 'stream_ids', 'generate_ids', 'beam_search_ids',
+           'decode_stream', 'rerank_options', 'stream_text', 'summary_text', 'title_words', 'title_routes',
+           'route_titles', 'prompt_batches', 'sampled_refs', 'summarize', 'lcs_len', 'rouge_l', 'mbr_utilities',
+           'mbr_pick', 'speculative_generate', 'Int8Linear', 'quantize_int8', 'model_bytes']
 
 # %% ../nbs/04_generation.ipynb #d8804ef3
 from .config import *
@@ -117,6 +117,21 @@ def post_token_ids(tok, row:dict)->set[int]:
     "The ids of the title's and post's words (not the prompt template's): what `prompt_boost` nudges for a summary"
     return set(tok.encode(f" {row.get('title') or ''} {row['post']}", add_special_tokens=False))
 
+def cached_step(model:nn.Module, # a `TransformerLM` (or anything with its forward and `new_cache`)
+                nxt, # (B, 1) the new token of each row
+                cache, # the KV cache the earlier tokens were written into
+                plan, # `model.fast_decode_plan()`, or None: the model's own forward
+                step_pos, # (B, 1) rotary positions of the new tokens (left-padded rows), or None
+                am, # (B, N) attention mask over the whole sequence (left padding), or None
+                n:int, # tokens before the new one
+                compile:bool, # with a plan: the static-shape step through `torch.compile` (02)
+               ):
+    "Logits (B, V) of the next token after `nxt`, continuing `cache`: the one place decoding picks its path"
+    if plan is not None and compile: return model.static_decode_step(nxt[:, 0], cache, plan, None if step_pos is None else step_pos[:, 0], am)
+    mask = None if am is None else am[:, :n + 1]
+    if plan is not None: return model.decode_step(nxt, cache, plan, step_pos, mask)[:, -1]  # the lean one-token path of `02_model`
+    return model(nxt, position_ids=step_pos, attention_mask=mask, cache=cache)[:, -1]
+
 @torch.no_grad()  # not inference_mode: its tensors could not be used later in autograd (e.g. as inputs of a training step)
 def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forward and `new_cache`)
                input_ids, # (B, T) prompt ids, or a list of id lists of different lengths (left-padded here)
@@ -182,14 +197,8 @@ def stream_ids(model:nn.Module, # a `TransformerLM` (or anything with its forwar
             yield nxt
             if i == max_new_tokens - 1 or (eos_id is not None and bool(done.all())): return
             seq[:, n] = nxt
-            if plan is not None and compile:  # static shapes, compiled (02): one graph for every step
-                logits = model.static_decode_step(nxt, cache, plan, None if step_pos is None else step_pos[:, 0], am)
-                if step_pos is not None: step_pos = step_pos + 1
-            elif plan is not None:  # the lean one-token path of `02_model`
-                logits = model.decode_step(nxt[:, None], cache, plan, step_pos, None if am is None else am[:, :n + 1])[:, -1]
-                if step_pos is not None: step_pos = step_pos + 1
-            elif use_cache:
-                logits = model(nxt[:, None], position_ids=step_pos, attention_mask=None if am is None else am[:, :n + 1], cache=cache)[:, -1]
+            if use_cache:
+                logits = cached_step(model, nxt[:, None], cache, plan, step_pos, am, n, compile)
                 if step_pos is not None: step_pos = step_pos + 1
             else:
                 p = None if am is None else (am[:, :n + 1].cumsum(-1) - 1).clamp(min=0)
@@ -293,9 +302,7 @@ def beam_search_ids(model:nn.Module, # a `TransformerLM`
             seq = seq[order]; seq[:, n] = tok.view(-1)
             cache.reorder_(order)
             nxt = tok.view(-1, 1)
-            if plan is not None and compile: logits = model.static_decode_step(nxt[:, 0], cache, plan, None if step_pos is None else step_pos[:, 0], am)
-            elif plan is not None: logits = model.decode_step(nxt, cache, plan, step_pos, None if am is None else am[:, :n + 1])[:, -1]
-            else: logits = model(nxt, position_ids=step_pos, attention_mask=None if am is None else am[:, :n + 1], cache=cache)[:, -1]
+            logits = cached_step(model, nxt, cache, plan, step_pos, am, n, compile)
             if step_pos is not None: step_pos = step_pos + 1
     finally: model.train(was_training)
     if num_return == 1: return fin_ids[:, 0, :int(fin_len[:, 0].max())]
