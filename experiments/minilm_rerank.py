@@ -12,7 +12,7 @@ the preset's title router, and the oracle beam (the one closest to the human TL;
 Uses runs/<preset>'s model of STAGE (TLDR_LAB_RUNS moves it); trains nothing; caches the beams and writes
 runs/<preset>/evaluation/minilm_rerank_<stage>.json.
 """
-import sys, json, random, time
+import sys, json, random, time, functools
 from pathlib import Path
 import numpy as np, torch
 from tldr_lab.config import get_preset, runs_dir, cpu_model
@@ -24,12 +24,17 @@ from tldr_lab.generation import mbr_utilities, route_titles
 
 WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
 
+@functools.cache
+def minilm():
+    "The offline MiniLM tokenizer and encoder, loaded once per process"
+    from transformers import AutoTokenizer, AutoModel
+    path = str(minilm_path())
+    return AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
+
 @torch.no_grad()
 def embed(texts:list[str], batch_size:int=64)->np.ndarray:
     "Unit-length mean-pooled all-MiniLM-L6-v2 embeddings (what sentence-transformers computes for this model)"
-    from transformers import AutoTokenizer, AutoModel
-    path = str(minilm_path())
-    tk, enc = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
+    tk, enc = minilm()
     out = []
     for i in range(0, len(texts), batch_size):
         b = tk(texts[i:i + batch_size], padding=True, truncation=True, max_length=256, return_tensors="pt")
@@ -66,7 +71,7 @@ def main(stage="sft", n_train=600, preset="cpu"):
     va = candidates(p, tok, model, valid, ev/f"minilm_{stage}_valid_beams.json")
     title = rl([r["title"] for r in valid], valid)
     preset_pick = rl(picks(*va, 0.0), valid)
-    oracle = np.array([max(rl(c, [r] * len(c))) for c, r in zip(va[0], valid)])
+    oracle = rl([b for c in va[0] for b in c], [r for c, r in zip(va[0], valid) for _ in c]).reshape(len(valid), -1).max(1)
     fmt = lambda d: "{:+.4f} [{:+.4f}, {:+.4f}]".format(*d)
     out = dict(cpu=cpu_model(), stage=stage, n_train=n_train, train=on_train, chosen=best, title=float(title.mean()),
                preset=float(preset_pick.mean()), oracle=float(oracle.mean()), valid={})
