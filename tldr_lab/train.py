@@ -451,7 +451,7 @@ def wikitext_tokens(p:Preset, tok, max_chars:int|None=None)->np.ndarray:
     return np.asarray(tok.encode(text, add_special_tokens=False), dtype=np.int64)
 
 # %% ../nbs/03_pretrain.ipynb #e9ccb01b
-STAGE_COMMANDS = dict(pretrain="pretrain", sft="sft", lora="lora", lora_peft="lora --peft", dpo="dpo")
+STAGE_COMMANDS = dict(pretrain="pretrain", sft="sft", distill="distill", lora="lora", lora_peft="lora --peft", dpo="dpo")
 
 def get_stage_model(preset:str|Preset|None, stage:str="pretrain", device="cpu",
                     build:bool=True, # train a missing stage (and what it needs); False: raise `CheckpointError` naming the command
@@ -466,8 +466,8 @@ def get_stage_model(preset:str|Preset|None, stage:str="pretrain", device="cpu",
         if stage == "pretrain": pretrain(p)
         else:
             import importlib
-            builders = dict(sft=("tldr_lab.sft", "sft"), lora=("tldr_lab.lora", "lora"), lora_peft=("tldr_lab.lora", "peft_lora"),
-                            dpo=("tldr_lab.dpo", "dpo"))
+            builders = dict(sft=("tldr_lab.sft", "sft"), distill=("tldr_lab.sft", "self_distill"), lora=("tldr_lab.lora", "lora"),
+                            lora_peft=("tldr_lab.lora", "peft_lora"), dpo=("tldr_lab.dpo", "dpo"))
             mod, fn = builders[stage]; getattr(importlib.import_module(mod), fn)(p)
     return load_model(d, device)
 
