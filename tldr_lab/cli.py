@@ -208,7 +208,7 @@ def _fmt_ci(r, k):
 def write_report(p, outs:dict, times:dict)->Path:
     "The report card: environment, time per stage, data, losses, the stage table on test, the verifier, examples"
     import platform, datetime, torch, os
-    from tldr_lab.config import runs_dir, pick_device, cpu_model, summarizer_stage
+    from tldr_lab.config import runs_dir, pick_device, cpu_model
     from tldr_lab.data import load_tldr
     from tldr_lab.generation import title_routes
     import matplotlib; matplotlib.use("Agg")
