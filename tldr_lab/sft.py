@@ -62,6 +62,7 @@ def sft(preset:str|Preset|None=None, # preset or its name
         stage:str="sft",
         save_best:bool=True, # keep the best model in `best/` (peft saves its own merged model)
         train_rows=None, # rows to fine-tune on (default: reddit_tldr/train; self-distillation passes its own targets)
+        extra:dict|None=None, # more fields for summary.json, written with it in one atomic write (self-distillation's decoding)
        )->dict:
     "Fine-tune on reddit_tldr/train (or `train_rows`); returns a summary with time and validation loss"
     p = get_preset(preset)
@@ -88,7 +89,7 @@ def sft(preset:str|Preset|None=None, # preset or its name
     if stop_at is not None and not tr.done(): return dict(stopped_at=tr.step)
     summary = dict(preset=p.name, stage=stage, init=init, init_val_loss=init_val, steps=tr.step, epochs=round(tr.step * cfg.grad_accum / get_batch.steps_per_epoch, 3),
                    tokens_seen=tr.tokens, train_seconds=round(tr.elapsed, 1), wall_seconds=round(time.time() - t0, 1),
-                   best_val_loss=tr.best, train_examples=len(train), device=str(dev), threads=torch.get_num_threads())
+                   best_val_loss=tr.best, train_examples=len(train), device=str(dev), threads=torch.get_num_threads(), **(extra or {}))
     if tr.is_main: atomic_write_json(out/"summary.json", summary)
     return summary
 
@@ -121,8 +122,7 @@ def self_distill(preset:str|Preset|None=None, # preset or its name
         targets = distill_targets(teacher, tok, [train[i] for i in idx], p)
         atomic_write_json(cache, targets)
     t_decode = time.time() - t0
-    s = sft.__wrapped__(p, force=True, cfg=p.distill, init="sft", out_dir=out, stage="distill", progress=progress,
-                        model=teacher, train_rows=targets)  # __wrapped__: this function holds the stage's lock already
-    s.update(distill_posts=len(targets), decode_seconds=round(t_decode, 1))
-    atomic_write_json(out/"summary.json", s)
-    return s
+    # __wrapped__: this function holds the stage's lock already; `extra` lands in the one summary.json sft writes, so a
+    # finished stage always records its decoding
+    return sft.__wrapped__(p, force=True, cfg=p.distill, init="sft", out_dir=out, stage="distill", progress=progress,
+                           model=teacher, train_rows=targets, extra=dict(distill_posts=len(targets), decode_seconds=round(t_decode, 1)))
