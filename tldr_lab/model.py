@@ -108,6 +108,7 @@ class KVCache:
                  max_len:int, # prompt + new tokens it can hold
                  dtype=torch.float32, device=None):
         self.n_sink, self.max_len, self.pos = int(cfg.attn_sink), max_len, 0
+        self.group, self.shared = 1, 0  # rows b·group … b·group + group-1 hold the same first `shared` tokens (`repeat_interleave`)
         shape = (cfg.n_layers, batch_size, cfg.n_kv_heads, self.n_sink + max_len, cfg.head_dim)
         self.k = torch.zeros(shape, dtype=dtype, device=device)
         self.v = torch.zeros(shape, dtype=dtype, device=device)
@@ -117,17 +118,23 @@ class KVCache:
             self.copy_next = torch.zeros_like(self.copy_keys)
             self.copy_ids = torch.zeros(batch_size, max_len, dtype=torch.long, device=device)
     def __len__(self): return self.pos
-    def reset(self): self.pos = 0; return self
+    def reset(self): self.pos = self.shared = 0; return self
     def crop(self, n:int):
         "Forget everything after the first `n` tokens (speculative decoding rolls back rejected drafts)"
         if not 0 <= n <= self.pos: raise ValueError(f"cannot crop a cache holding {self.pos} tokens to {n}")
-        self.pos = n; return self
+        self.pos, self.shared = n, min(self.shared, n); return self
     def _extras(self)->list[str]: return [n for n in ("copy_keys", "copy_next", "copy_ids") if hasattr(self, n)]  # per-row tensors of a copy head
     def nbytes(self)->int: return sum(t.nbytes for t in (self.k, self.v, *(getattr(self, n) for n in self._extras())))
     def reorder_(self, idx): # (B,) for each row, the row whose keys and values it takes
         "Beam search's bookkeeping: every row takes the cache of the beam it continues (in place: the per-layer views stay valid)"
-        self.k.copy_(self.k.index_select(1, idx)); self.v.copy_(self.v.index_select(1, idx))
-        for n in self._extras(): t = getattr(self, n); t.copy_(t.index_select(0, idx))
+        # Beams only ever take a beam of their own prompt, and those all hold the same prompt keys: only the slots written
+        # since the copy move (≤ max_new_tokens, not the whole prompt: half of beam search's time before this)
+        g = torch.arange(len(idx), device=idx.device) // self.group
+        s = self.shared if self.group > 1 and bool((idx // self.group == g).all()) else 0
+        if not s: self.shared = 0  # rows took another prompt's history: the groups no longer share anything
+        a, e = (self.n_sink + s) if s else 0, self.n_sink + self.pos  # slots after `pos` are written before they are read
+        for t in (self.k, self.v): t[:, :, :, a:e] = t[:, :, :, a:e].index_select(1, idx)
+        for n in self._extras(): t = getattr(self, n); t[:, s:self.pos] = t[:, s:self.pos].index_select(0, idx)
         return self
     def repeat_interleave(self, k:int, # copies of each row
                           max_len:int, # tokens the new cache can hold
@@ -135,7 +142,7 @@ class KVCache:
         "A new cache of B·k rows (row b·k + j copies row b) with room for `max_len` tokens: beam search prefills each prompt once"
         new, n = copy.copy(self), self.n_sink + self.pos
         L, B, H, _, D = self.k.shape
-        new.max_len = max_len
+        new.max_len, new.group, new.shared = max_len, k, self.pos  # every copy of a row holds its `pos` tokens
         new.k = self.k.new_zeros(L, B * k, H, self.n_sink + max_len, D); new.v = torch.zeros_like(new.k)
         new.k[:, :, :, :n] = self.k[:, :, :, :n].repeat_interleave(k, 1); new.v[:, :, :, :n] = self.v[:, :, :, :n].repeat_interleave(k, 1)
         new.ks, new.vs = new.k.unbind(0), new.v.unbind(0)
