@@ -18,12 +18,13 @@ from tldr_lab.config import get_preset, runs_dir, cpu_model, summarizer_stage
 from tldr_lab.data import load_tldr
 from tldr_lab.evaluation import eval_stage, evaluate_summaries, baseline_summaries, paired_bootstrap, BASELINES
 from tldr_lab.generation import route_titles
+from tldr_lab.cli import STAGE_NAMES as names  # the report card's names of the stages
 
 def main(preset="cpu"):
     p = get_preset(preset)
     rows = list(load_tldr("valid"))
     res = {f"baseline: {k.replace('_', ' ')}": evaluate_summaries(baseline_summaries(rows, k), rows) for k in BASELINES}
-    preds, names = {}, dict(sft="SFT", distill="SFT + self-distillation", dpo="DPO")
+    preds = {}
     for st in ("sft", "distill", "dpo") if p.distill_posts else ("sft", "dpo"):
         r = eval_stage(p, st, rows=rows)
         res[names[st]], preds[st] = r, r["preds"]
