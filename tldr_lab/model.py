@@ -129,8 +129,8 @@ class KVCache:
         "Beam search's bookkeeping: every row takes the cache of the beam it continues (in place: the per-layer views stay valid)"
         # Beams only ever take a beam of their own prompt, and those all hold the same prompt keys: only the slots written
         # since the copy move (≤ max_new_tokens, not the whole prompt: half of beam search's time before this)
-        g = torch.arange(len(idx), device=idx.device) // self.group
-        s = self.shared if self.group > 1 and bool((idx // self.group == g).all()) else 0
+        within = lambda: bool((idx // self.group == torch.arange(len(idx), device=idx.device) // self.group).all())
+        s = self.shared if self.shared and within() else 0  # the check runs only where something is shared
         if not s: self.shared = 0  # rows took another prompt's history: the groups no longer share anything
         a, e = (self.n_sink + s) if s else 0, self.n_sink + self.pos  # slots after `pos` are written before they are read
         for t in (self.k, self.v): t[:, :, :, a:e] = t[:, :, :, a:e].index_select(1, idx)
