@@ -14,7 +14,7 @@ nothing: run it after `tldr-lab run --preset PRESET`. The summaries are cached a
 """
 import sys, json, random, textwrap
 import numpy as np
-from tldr_lab.config import get_preset, runs_dir, cpu_model, summarizer_stage
+from tldr_lab.config import get_preset, runs_dir, cpu_model, summarizer_stage, preset_has_stage
 from tldr_lab.data import load_tldr
 from tldr_lab.evaluation import eval_stage, evaluate_summaries, baseline_summaries, paired_bootstrap, BASELINES
 from tldr_lab.generation import route_titles
@@ -25,7 +25,7 @@ def main(preset="cpu"):
     rows = list(load_tldr("valid"))
     res = {f"baseline: {k.replace('_', ' ')}": evaluate_summaries(baseline_summaries(rows, k), rows) for k in BASELINES}
     preds = {}
-    for st in ("sft", "distill", "dpo") if p.distill_posts else ("sft", "dpo"):
+    for st in [st for st in ("sft", "distill", "dpo") if preset_has_stage(p, st)]:
         r = eval_stage(p, st, rows=rows)
         res[names[st]], preds[st] = r, r["preds"]
     summ = names[summarizer_stage(p)]  # the preset's summarizer: this stage's summaries, then the title router
@@ -46,7 +46,8 @@ def main(preset="cpu"):
         d_rl = [x["rougeL"] for x in res[names["distill"]]["per_row"]]
         print("self-distilled - SFT: {:+.4f} [{:+.4f}, {:+.4f}]".format(*paired_bootstrap(d_rl, sft_rl)))
     power = {}
-    for name, x in [("SFT", sft_rl)] + [(names["distill"], d_rl)] * bool(p.distill_posts) + [(f"{summ} + title router", routed_rl)]:
+    compared = [("SFT", sft_rl)] + ([(names["distill"], d_rl)] if p.distill_posts else []) + [(f"{summ} + title router", routed_rl)]
+    for name, x in compared:
         # a paired 95% interval clears 0 when the mean difference exceeds 1.96 standard errors; a true margin of
         # (1.96 + 0.84) standard errors gets there in 80% of valid sets of this size (a normal approximation)
         d = np.array(x) - np.array(title_rl)

@@ -161,12 +161,11 @@ def evaluate_for_report(p)->dict:
     from tldr_lab.data import load_tldr
     from tldr_lab.evaluation import evaluate_summaries, baseline_summaries, eval_stage, paired_bootstrap
     from tldr_lab.generation import route_titles
-    from tldr_lab.config import runs_dir, summarizer_stage
+    from tldr_lab.config import runs_dir, summarizer_stage, preset_has_stage
     rows = list(load_tldr("test", limit=p.report_rows or None))
     res = {f"baseline: {k.replace('_', ' ')}": evaluate_summaries(baseline_summaries(rows, k), rows) for k in ("first_sentence", "first_20_words", "title")}
     for st, name in STAGE_NAMES.items():
-        if st == "distill" and not p.distill_posts: continue  # this preset's summarizer is the SFT model
-        res[name] = eval_stage(p, st, rows=rows, split="test")
+        if preset_has_stage(p, st): res[name] = eval_stage(p, st, rows=rows, split="test")
     bon_rows = rows[:p.report_bon_rows]
     res[f"DPO + best-of-{p.best_of_n}"] = eval_stage(p, "dpo", rows=bon_rows, split="test", best_of_n=p.best_of_n)
     res[f"DPO (preset decoding), same {len(bon_rows)} rows"] = evaluate_summaries(res["DPO"]["preds"][:len(bon_rows)], bon_rows)
@@ -185,14 +184,14 @@ def run_pipeline(preset=None, # preset name
                  progress:bool=True)->Path:
     "Run every stage in order (reusing finished ones) and write runs/<preset>/report.md"
     import time, torch
-    from tldr_lab.config import get_preset, runs_dir
+    from tldr_lab.config import get_preset, runs_dir, preset_has_stage
     from tqdm.auto import tqdm
     p = get_preset(preset)
     times, outs = {}, {}
     bar = tqdm(PIPELINE, desc=f"tldr-lab run [{p.name}]", disable=not progress)
     t_all = time.time()
     for name in bar:
-        if name == "distill" and not p.distill_posts: continue  # this preset's summarizer is the SFT model
+        if not preset_has_stage(p, name): continue  # no self-distillation: this preset's summarizer is the SFT model
         bar.set_postfix(stage=name); t0 = time.time()
         if name == "evaluation": outs[name] = evaluate_for_report(p)
         elif name == "tokenizer": outs[name] = _stage_fn(name)(p.name)
@@ -209,7 +208,7 @@ def _fmt_ci(r, k):
 def write_report(p, outs:dict, times:dict)->Path:
     "The report card: environment, time per stage, data, losses, the stage table on test, the verifier, examples"
     import platform, datetime, torch, os
-    from tldr_lab.config import runs_dir, pick_device, cpu_model
+    from tldr_lab.config import runs_dir, pick_device, cpu_model, summarizer_stage
     from tldr_lab.data import load_tldr
     from tldr_lab.generation import title_routes
     import matplotlib; matplotlib.use("Agg")
@@ -254,8 +253,9 @@ def write_report(p, outs:dict, times:dict)->Path:
     L += ["", "## Three test posts", ""]
     for i, row in enumerate(rows):
         L += [f"**{row['title']}** (r/{row['subreddit']})", "", f"- reference: {row['summary']}", f"- SFT: {ev['SFT']['preds'][i]}"]
-        L += [f"- {STAGE_NAMES['distill']}: {ev[STAGE_NAMES['distill']]['preds'][i]}"] * bool(dis) + [f"- DPO: {ev['DPO']['preds'][i]}"]
-        L += [f"- the preset's summarizer: {'the title (title router)' if title_routes(row, p.title_router) else 'the ' + STAGE_NAMES['distill' if dis else 'sft'] + ' summary'}", ""]
+        if dis: L += [f"- {STAGE_NAMES['distill']}: {ev[STAGE_NAMES['distill']]['preds'][i]}"]  # (a list times bool(dis) would index ev first)
+        L += [f"- DPO: {ev['DPO']['preds'][i]}",
+              f"- the preset's summarizer: {'the title (title router)' if title_routes(row, p.title_router) else 'the ' + STAGE_NAMES[summarizer_stage(p)] + ' summary'}", ""]
     # figures: loss curves and the stage chart
     fig, axs = plt.subplots(1, 3, figsize=(13, 3.2))
     for ax, st in zip(axs, ("pretrain", "sft", "dpo")):
@@ -318,7 +318,7 @@ def build_parser()->argparse.ArgumentParser:
     _add_preset(p)
     p.add_argument("file", help="the post as a UTF-8 text file, or - to read standard input")
     p.add_argument("--stage", default=None, choices=["pretrain", "sft", "distill", "lora", "lora_peft", "dpo"],
-                   help="which stage's model writes the summary (default: the preset's summarizer, the self-distilled model on cpu)")
+                   help="which stage's model writes the summary (default: the preset's summarizer, `summarizer_stage`: the SFT model on cpu)")
     p.add_argument("--title", default="", help="the post's title (part of the prompt)")
     p.add_argument("--subreddit", default="", help="the subreddit, without r/")
     p.add_argument("--temperature", type=float, default=0.0, help="0 = the preset's decoding (beam search on cpu); >0 samples")
