@@ -25,7 +25,8 @@ def main(preset="cpu"):
     rows = list(load_tldr("valid"))
     res = {f"baseline: {k.replace('_', ' ')}": evaluate_summaries(baseline_summaries(rows, k), rows) for k in BASELINES}
     preds = {}
-    for st in [st for st in ("sft", "distill", "dpo") if preset_has_stage(p, st)]:
+    for st in ("sft", "distill", "dpo"):
+        if not preset_has_stage(p, st): continue
         r = eval_stage(p, st, rows=rows)
         res[names[st]], preds[st] = r, r["preds"]
     summ = names[summarizer_stage(p)]  # the preset's summarizer: this stage's summaries, then the title router
@@ -42,11 +43,13 @@ def main(preset="cpu"):
     sft_rl = [x["rougeL"] for x in res["SFT"]["per_row"]]
     routed_rl = [x["rougeL"] for x in res[f"{summ} + title router"]["per_row"]]
     print(f"{summ} + title router - SFT: " + "{:+.4f} [{:+.4f}, {:+.4f}]".format(*paired_bootstrap(routed_rl, sft_rl)))
-    if p.distill_posts:
+    compared = [("SFT", sft_rl)]  # each system's per-post ROUGE-L, for the power lines
+    if "distill" in preds:
         d_rl = [x["rougeL"] for x in res[names["distill"]]["per_row"]]
         print("self-distilled - SFT: {:+.4f} [{:+.4f}, {:+.4f}]".format(*paired_bootstrap(d_rl, sft_rl)))
+        compared.append((names["distill"], d_rl))
+    compared.append((f"{summ} + title router", routed_rl))
     power = {}
-    compared = [("SFT", sft_rl)] + ([(names["distill"], d_rl)] if p.distill_posts else []) + [(f"{summ} + title router", routed_rl)]
     for name, x in compared:
         # a paired 95% interval clears 0 when the mean difference exceeds 1.96 standard errors; a true margin of
         # (1.96 + 0.84) standard errors gets there in 80% of valid sets of this size (a normal approximation)

@@ -135,7 +135,6 @@ def preset_has_stage(preset:str|Preset|None, # preset or its name
     "Whether the preset trains (and scores) `stage`: every stage, except self-distillation where `distill_posts` is 0"
     return stage != "distill" or bool(get_preset(preset).distill_posts)
 
-
 # %% ../nbs/00_config.ipynb #80a50bde
 def _cpu_supports(probe:str)->bool: return getattr(torch.cpu, probe, lambda: False)()  # older torch lacks some probes
 
