@@ -178,15 +178,17 @@ def blocked_attention_fwd(q:Tensor, k:Tensor, v:Tensor, block:int)->tuple[Tensor
     B, H, T, d = q.shape
     Hk = k.shape[1]; g = H // Hk
     q5 = (q * d ** -0.5).view(B, Hk, g, T, d)  # the g query heads of a K/V head, side by side
-    outs, probs = [], []
+    out, probs = q.new_empty(B, Hk, g, T, d), q.new_empty(_n_probs(B, Hk, g, T, block))
+    o = 0
     for i, e in _blocks(T, block):
+        n = B * Hk * g * (e - i) * e
+        s = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n  # the scores are written where their probabilities are kept: no copy
         qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)  # g heads' queries stacked: one bigger matmul
-        s = (qb @ k[:, :, :e].transpose(-1, -2)).view(B, Hk, g, e - i, e)
-        s.add_(_causal_bias(e - i, e, i, s.dtype, s.device))
-        p = torch.softmax(s, -1).view(B, Hk, g * (e - i), e)
-        outs.append((p @ v[:, :, :e]).view(B, Hk, g, e - i, d))
-        probs.append(p.flatten())
-    return torch.cat(outs, 3).view(B, H, T, d), torch.cat(probs)
+        torch.matmul(qb, k[:, :, :e].transpose(-1, -2), out=s)
+        s.view(B, Hk, g, e - i, e)[..., i:].add_(_causal_bias(e - i, e - i, 0, s.dtype, s.device))  # only the diagonal block has keys to hide
+        torch.ops.aten._softmax.out(s, -1, False, out=s)  # in place
+        out[:, :, :, i:e] = (s @ v[:, :, :e]).view(B, Hk, g, e - i, d)
+    return out.view(B, H, T, d), probs
 
 @blocked_attention_fwd.register_fake
 def _(q, k, v, block):
