@@ -160,7 +160,7 @@ def _summary_code_hash()->str:
     "A hash of the source of the modules that write and score summaries: changing any of them re-scores test"
     import hashlib, importlib
     h = hashlib.sha256()
-    for m in ("model", "generation", "sft", "evaluation", "verifier", "tokenizer", "data"):
+    for m in ("config", "tokenizer", "data", "model", "train", "generation", "sft", "evaluation", "verifier"):  # loading, prompting, decoding, scoring
         h.update(Path(importlib.import_module(f"tldr_lab.{m}").__file__).read_bytes())
     return h.hexdigest()[:16]
 
