@@ -18,18 +18,18 @@ import tldr_lab.train as T
 ROOT = Path(__file__).resolve().parents[1]
 
 def main(seeds):
-    from tldr_lab.config import get_preset, runs_dir, cpu_model
+    from tldr_lab.config import get_preset, cpu_model
     from tldr_lab.data import load_tldr
     from tldr_lab.train import load_model
     from tldr_lab.sft import sft, summarize_rows
     from tldr_lab.tokenizer import get_tokenizer
     from tldr_lab.generation import route_titles
-    from tldr_lab.evaluation import rouge_scores, paired_bootstrap
+    from tldr_lab.evaluation import rouge_scores, paired_bootstrap, eval_file
     p = get_preset("cpu")
     rows = list(load_tldr("valid")); refs = [r["summary"] for r in rows]
     rl = lambda preds: np.array(rouge_scores(preds, refs)["rougeL"])
     title = rl([r["title"] for r in rows])
-    base_file = runs_dir(p, "evaluation")/"sft_valid.json"
+    base_file = eval_file(p, "sft", "valid")
     if not base_file.exists(): raise FileNotFoundError(f"{base_file}: run experiments/valid_card.py cpu first")
     base = json.loads(base_file.read_text())["preds"]
     base_sft, base_routed = rl(base), rl(route_titles(list(base), rows, p.title_router))

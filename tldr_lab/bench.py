@@ -235,11 +235,11 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
     res["decode_b8"] = decode_bench(model, hf, 8, n_new, reps=reps, compile=compile); say("  decode b8:", _fmt(res["decode_b8"]))
     res["kv_cache"] = kv_cache_bench(model, kv_new, reps=max(2, reps // 2), compile=compile); say("  kv cache: ", _fmt(res["kv_cache"]))
     T, B = model.cfg.ctx_len, p.pretrain.batch_size
-    amp = torch.bfloat16 if cpu_has_bf16() else None  # the trainer's precision on this CPU (`pick_device`)
+    native_bf16 = cpu_has_bf16()  # AVX512-BF16 or AMX; without them bf16 is emulated at about 1/20 of fp32
+    amp = torch.bfloat16 if native_bf16 else None  # the trainer's precision on this CPU (`pick_device`)
     res["train"] = train_bench(model, hf, B, T, reps=reps, compile=compile, amp=amp); say("  train:    ", _fmt(res["train"]))
     if amp: res["train_fp32"] = train_bench(model, hf, B, T, reps=reps, compile=compile); say("  fp32:     ", _fmt(res["train_fp32"]))
-    native_bf16 = cpu_has_bf16()  # without AVX512-BF16 or AMX, bf16 is emulated at about 1/20 of fp32: one sequence, timed once, tells that
-    bB, b_reps = (B, reps) if native_bf16 else (1, 1)
+    bB, b_reps = (B, reps) if native_bf16 else (1, 1)  # emulated: one sequence, timed once, tells that
     res["train_bf16"] = dict(amp_train_bench(bench_model(p), bB, T, reps=b_reps, compile=compile and native_bf16), batch_size=bB)
     say("  bf16:     ", _fmt(res["train_bf16"]))
     if compile: res["lab_step"] = lab_step_bench(p, B, T, reps=reps); say("  lab step: ", _fmt(res["lab_step"]))

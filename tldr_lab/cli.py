@@ -170,13 +170,12 @@ def scored_on_test(p, # the preset
                    best_of_n:int=0, # >0: the verifier picks among that many samples
                   )->dict:
     "`eval_stage` on test, reused from an earlier run when nothing it depends on changed: the model (and verifier), the posts, the decoding, the code"
-    from tldr_lab.evaluation import eval_stage
+    from tldr_lab.evaluation import eval_stage, eval_file
     from tldr_lab.train import stage_stamp, atomic_write_json
-    from tldr_lab.config import runs_dir
     key = json.loads(json.dumps(dict(model=stage_stamp(p, stage), verifier=stage_stamp(p, "reward") if best_of_n else None,
                                      ids=[r.get("id") for r in rows], decoding=p.decoding, max_summary_tokens=p.max_summary_tokens,
                                      best_of_n=best_of_n, code=_summary_code_hash())))  # through JSON, as it is stored
-    f = runs_dir(p, "evaluation")/f"{stage}{'_bon' + str(best_of_n) if best_of_n else ''}_test.json"
+    f = eval_file(p, stage, "test", best_of_n)
     try: old = json.loads(f.read_text()) if f.exists() else {}
     except ValueError: old = {}  # a corrupt file is scored again, not trusted
     if old.get("reuse_key") == key: return {**old, "reused": True}

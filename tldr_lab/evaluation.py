@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['TLDR_FIELDS', 'ROUGE_KEYS', 'BASELINES', 'STAGE_NAMES', 'load_tldr_file', 'rouge_scores', 'minilm_path',
            'bertscore_model', 'bertscore_f1', 'bootstrap_ci', 'paired_bootstrap', 'sentences', 'baseline_summaries',
-           'evaluate_summaries', 'reference_perplexity', 'results_table', 'eval_stage', 'metrics_only', 'router_sweep',
-           'beam_candidates', 'sampled_candidates']
+           'evaluate_summaries', 'reference_perplexity', 'results_table', 'eval_file', 'eval_stage', 'metrics_only',
+           'router_sweep', 'beam_candidates', 'sampled_candidates']
 
 # %% ../nbs/08_evaluation.ipynb #2f4561cf
 from .config import *
@@ -229,6 +229,10 @@ def results_table(results:dict # name -> `evaluate_summaries` output
 # %% ../nbs/08_evaluation.ipynb #1a7c3eef
 STAGE_NAMES = {"pretrain": "pretrained, zero-shot", "sft": "SFT", "lora": "LoRA-SFT", "dpo": "DPO"}
 
+def eval_file(preset, stage:str, split:str, best_of_n:int=0)->Path:
+    "Where `eval_stage` keeps a stage's summaries and scores: runs/<preset>/evaluation/<stage>[_bon<n>]_<split>.json"
+    return runs_dir(get_preset(preset), "evaluation")/f"{stage}{'_bon' + str(best_of_n) if best_of_n else ''}_{split}.json"
+
 def eval_stage(preset=None, # preset or its name
                stage:str="sft", # pretrain, sft, lora, lora_peft or dpo
                rows:list[dict]|None=None, # rows to summarize (default: the split)
@@ -261,8 +265,7 @@ def eval_stage(preset=None, # preset or its name
     res.update(stage=stage, split=split, preset=p.name, best_of_n=best_of_n, generation_seconds=round(gen_s, 1), device=str(dev),
                preds=preds, ids=[r.get("id") for r in rows])
     if save:
-        name = f"{stage}{'_bon' + str(best_of_n) if best_of_n else ''}_{split}"
-        (runs_dir(p, "evaluation")/f"{name}.json").write_text(json.dumps(res))
+        eval_file(p, stage, split, best_of_n).write_text(json.dumps(res))
     return res
 
 def metrics_only(res:dict)->dict:

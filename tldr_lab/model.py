@@ -168,9 +168,9 @@ def _blocks(T, C):
     "(start, end) of each query block"
     return [(i, min(i + C, T)) for i in range(0, T, C)]
 
-def _causal_bias(n_q:int, n_k:int, start:int, dtype, device):
-    "Additive mask of one query block: 0 where query `start + i` may see key j (j ≤ start + i), -inf above"
-    return torch.full((n_q, n_k), float("-inf"), dtype=dtype, device=device).triu(1 + start)
+def _causal_bias(n:int, dtype, device):
+    "Additive mask of a query block's diagonal square (n queries, the same n keys): 0 where query i may see key j (j ≤ i), -inf above"
+    return torch.full((n, n), float("-inf"), dtype=dtype, device=device).triu(1)
 
 @torch.library.custom_op("tldr_lab::blocked_attention_fwd", mutates_args=())
 def blocked_attention_fwd(q:Tensor, k:Tensor, v:Tensor, block:int)->tuple[Tensor, Tensor]:
@@ -185,7 +185,7 @@ def blocked_attention_fwd(q:Tensor, k:Tensor, v:Tensor, block:int)->tuple[Tensor
         s = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n  # the scores are written where their probabilities are kept: no copy
         qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)  # g heads' queries stacked: one bigger matmul
         torch.matmul(qb, k[:, :, :e].transpose(-1, -2), out=s)
-        s.view(B, Hk, g, e - i, e)[..., i:].add_(_causal_bias(e - i, e - i, 0, s.dtype, s.device))  # only the diagonal block has keys to hide
+        s.view(B, Hk, g, e - i, e)[..., i:].add_(_causal_bias(e - i, s.dtype, s.device))  # only the diagonal block has keys to hide
         torch.ops.aten._softmax.out(s, -1, False, out=s)  # in place
         out[:, :, :, i:e] = (s @ v[:, :, :e]).view(B, Hk, g, e - i, d)
     return out.view(B, H, T, d), probs
