@@ -11,6 +11,7 @@ from .config import *
 from .config import Preset, StageConfig
 from .tokenizer import get_tokenizer
 from .data import load_comparisons, encode_prompt, EmptyPostError
+from .model import target_span
 from .train import locked_stage, Trainer, StepSampler, get_stage_model, load_model, save_model, atomic_write_json, dist_info
 import math, json, time, shutil
 import numpy as np
@@ -39,7 +40,8 @@ def collate_pairs(exs:list[dict], pad_id:int)->dict:
 def sequence_logps(model, input_ids, labels)->torch.Tensor:
     "Sum of log p(token) over positions whose label is not -100 (labels aligned with input_ids)"
     y = F.pad(labels[:, 1:], (0, 1), value=-100)  # next token of every position
-    return model(input_ids, targets=y).sum(-1)  # log p(y_t), 0 where ignored
+    return model(input_ids, targets=y, target_width=target_span(y)).sum(-1)  # log p(y_t), 0 where ignored; the output
+                                                                            # layer only on the summaries (`02_model`)
 
 # %% ../nbs/07_dpo.ipynb #ff7b891f
 def preference_loss(pc, pr, rc, rr, # policy / reference log-probs of chosen and rejected, shape (B,)

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['ATTN_BLOCK', 'ModelConfig', 'RMSNorm', 'rope_tables', 'apply_rope', 'KVCache', 'blocked_attention_fwd',
            'blocked_attention_bwd', 'blocked_causal_attention', 'Attention', 'SwiGLU', 'MoE', 'Block', 'token_logprobs',
-           'CopyHead', 'TransformerLM', 'compiled_token_step', 'param_counts', 'flops_per_token',
-           'kv_cache_bytes_per_token', 'activation_floats_per_token', 'train_memory_estimate', 'hf_config',
-           'trunk_model', 'to_hf', 'from_hf', 'demo_tokens', 'quick_train', 'eval_loss']
+           'target_span', 'target_window', 'CopyHead', 'TransformerLM', 'compiled_token_step', 'param_counts',
+           'flops_per_token', 'kv_cache_bytes_per_token', 'activation_floats_per_token', 'train_memory_estimate',
+           'hf_config', 'trunk_model', 'to_hf', 'from_hf', 'demo_tokens', 'quick_train', 'eval_loss']
 
 # %% ../nbs/02_model.ipynb #a7940e43
 from .config import *
@@ -352,6 +352,24 @@ def token_logprobs(logits, # (B, T, V)
     # rows of (B·T, V), not (B, V, T): cross-entropy over a contiguous class dim is ~2x faster on CPU (11_bench)
     return -F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=-100, reduction="none").view(targets.shape)
 
+def target_span(targets, # (B, T) next tokens, -100 = ignore
+                multiple_of:int=8, # round up: fewer distinct shapes for torch.compile
+               )->int:
+    "Width of a window that holds every row's targets, from its first to its last (T when they fill the row)"
+    has = targets >= 0
+    T = targets.shape[1]
+    first, last = has.int().argmax(1), T - 1 - has.flip(1).int().argmax(1)
+    width = torch.where(has.any(1), last - first + 1, 1).max().item()  # a row without targets needs no room
+    return min(-(-width // multiple_of) * multiple_of, T)
+
+def target_window(targets, # (B, T) next tokens, -100 = ignore
+                  width:int, # from `target_span`
+                 ):
+    "(B, width) positions from each row's first target, and the targets there (-100 past the row's end)"
+    T = targets.shape[1]
+    pos = (targets >= 0).int().argmax(1)[:, None] + torch.arange(width, device=targets.device)
+    return pos.clamp(max=T - 1), targets.gather(1, pos.clamp(max=T - 1)).masked_fill(pos > T - 1, -100)
+
 class CopyHead(nn.Module):
     "Pointer head: p(w) = p_gen·softmax(logits)_w + (1 - p_gen)·Σ_{j: x_j = w} a_tj over the context (See et al. 2017)"
     def __init__(self, cfg:ModelConfig):
@@ -386,13 +404,16 @@ class CopyHead(nn.Module):
     def attend(self, h, # (B, T, d) final normed hidden states of this call's tokens
                n_query:int, # queries: the last `n_query` positions
                input_ids, attention_mask=None, cache=None, past:int=0, # as in `keys`
+               qpos=None, # (B, n_query) positions of the queries instead (no cache): `target_window`'s
               ):
         "Copy attention a_tj (B, n_query, S), the gate's logit (B, n_query, 1), and the ids the columns point at (B, S)"
         K, ids = self.keys(h, input_ids, attention_mask, cache, past)
-        hq, S = h[:, h.shape[1] - n_query:], K.shape[1]
+        S, kpos = K.shape[1], torch.arange(K.shape[1], device=h.device)
+        if qpos is None: hq, qpos = h[:, h.shape[1] - n_query:], torch.arange(S - n_query, S, device=h.device)[None]
+        else: hq = h.gather(1, qpos[..., None].expand(-1, -1, h.shape[-1]))
         scores = (self.q(hq) @ K.transpose(1, 2)).float() / math.sqrt(self.dim)
-        qpos, kpos = torch.arange(S - n_query, S, device=h.device)[:, None], torch.arange(S, device=h.device)[None]
-        allowed = (kpos <= qpos)[None]
+        qpos = qpos[..., None]  # (1|B, n_query, 1) against kpos (S,)
+        allowed = kpos <= qpos
         if attention_mask is not None: allowed = (allowed & attention_mask[:, -S:].bool()[:, None]) | (kpos == qpos)
         return scores.masked_fill(~allowed, float("-inf")).softmax(-1), self.gate(hq).float(), ids
 
@@ -409,9 +430,10 @@ class CopyHead(nn.Module):
                 attention_mask=None, # (B, S) 1/0 over cached + new positions
                 cache=None, past:int=0, # KV cache and the number of tokens it held before this call
                 targets=None, # (B, Tq) next tokens (-100 = ignore): return only their log-probabilities
+                qpos=None, # (B, Tq) positions the logits are for (default: the last Tq)
                ):
         "Log-probabilities (B, Tq, V) of the mixture, or (B, Tq) of `targets` (0 where ignored)"
-        a, g, ids = self.attend(h, logits.shape[1], input_ids, attention_mask, cache, past)
+        a, g, ids = self.attend(h, logits.shape[1], input_ids, attention_mask, cache, past, qpos)
         if targets is not None:
             p_vocab, p_copy = self.target_probs(logits, a, ids, targets)
             logp = torch.log(torch.sigmoid(g[..., 0]) * p_vocab + torch.sigmoid(-g[..., 0]) * p_copy + 1e-30)
@@ -495,6 +517,8 @@ class TransformerLM(nn.Module):
                 output_attentions:bool=False, # also return attention probabilities, one (B, H, T, S) per layer
                 logits_to_keep:int=0, # only the last n positions' logits (0 = all): generation needs just 1
                 targets=None, # (B, T) next token of every position (-100 = ignore): return log p(targets) (B, T)
+                target_width:int=0, # with `targets`: the output layer only on this many positions per row from its first
+                                    # target (`target_span`); 0 = on every position
                ):
         "Logits (B, T, V) as float (log-probabilities with a copy head); see `return_hidden`, `output_attentions`, `targets`"
         B, T = input_ids.shape
@@ -512,11 +536,22 @@ class TransformerLM(nn.Module):
         self.aux_loss = sum(l.ffn.aux_loss for l in self.layers) if self.cfg.n_experts else self._zero
         h = self.norm(x)
         if return_hidden: return h
+        if targets is not None and 0 < target_width < T and cache is None:  # a loss on a few positions (a summary's)
+            out = self._window_logprobs(h, input_ids, attention_mask, targets, target_width)
+            return (out, attns) if output_attentions else out
         x = h[:, -logits_to_keep:] if logits_to_keep and targets is None else h
         logits = self.lm_head(x).float()
         if self.copy is not None: logits = self.copy(h, logits, input_ids, attention_mask, cache, past, targets)
         elif targets is not None: logits = token_logprobs(logits, targets)
         return (logits, attns) if output_attentions else logits
+
+    def _window_logprobs(self, h, input_ids, attention_mask, targets, width):
+        "`targets=`'s answer (B, T) with the output layer and the copy head run only on `target_window`'s positions"
+        pos, y = target_window(targets, width)
+        logits = self.lm_head(h.gather(1, pos[..., None].expand(-1, -1, h.shape[-1]))).float()
+        if self.copy is not None: logp = self.copy(h, logits, input_ids, attention_mask, targets=y, qpos=pos)
+        else: logp = token_logprobs(logits, y)
+        return logp.new_zeros(targets.shape).scatter_add_(1, pos, logp)  # a clamped duplicate position adds its 0
 
 # %% ../nbs/02_model.ipynb #76229404
 def _plain(mod:nn.Module)->bool:

@@ -10,6 +10,7 @@ from .config import *
 from .config import Preset, StageConfig
 from .tokenizer import get_tokenizer
 from .data import load_tldr, sft_dataset, collate_sft, prompt_ids, encode_prompt
+from .model import target_span
 from .train import locked_stage, Trainer, StepSampler, lm_loss, get_stage_model, load_model, save_model, atomic_write_json, dist_info, stage_stamp
 from .generation import generate_ids, post_token_ids, summarize
 import json, math, time, shutil, warnings, random
@@ -48,7 +49,7 @@ def sft_loss_on(model, examples, pad_id, batch_size=16)->float:
         b = collate_sft(examples[i:i + batch_size], pad_id)
         dev = next(model.parameters()).device
         y = F.pad(b["labels"][:, 1:], (0, 1), value=-100).to(dev)
-        tot -= model(b["input_ids"].to(dev), targets=y).sum().item()
+        tot -= model(b["input_ids"].to(dev), targets=y, target_width=target_span(y)).sum().item()
         n += (y != -100).sum().item()
     return tot / max(n, 1)
 
