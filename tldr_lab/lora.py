@@ -10,7 +10,7 @@ __all__ = ['DEFAULT_TARGETS', 'LoRALinear', 'add_lora', 'lora_layers', 'merge_lo
 from .config import *
 from .config import Preset, StageConfig
 from .tokenizer import get_tokenizer
-from .model import TransformerLM, ModelConfig, to_hf, from_hf, token_logprobs
+from .model import TransformerLM, ModelConfig, to_hf, from_hf, token_logprobs, window_logprobs
 from .train import locked_stage, get_stage_model, save_model, load_model, atomic_write_json, plain_model
 from .sft import sft
 import math, json, time, copy, shutil
@@ -146,10 +146,14 @@ class HFLogits(nn.Module):
                 ):
         super().__init__(); self.hf, self.cfg, self.copy = hf, cfg, copy
         if copy is not None: copy.requires_grad_(False)  # LoRA trains the adapters only
-    def forward(self, input_ids, attention_mask=None, targets=None, **kw):
+    def forward(self, input_ids, attention_mask=None, targets=None,
+                target_width:int=0, # as the lab model's: the output layer only on the targets' window
+                **kw):
         if self.copy is None and targets is None: return self.hf(input_ids=input_ids, attention_mask=attention_mask).logits.float()
         lm = self.hf.get_base_model() if hasattr(self.hf, "get_base_model") else self.hf  # peft's adapters live inside it
         h = lm.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state  # after the final norm
+        if targets is not None and 0 < target_width < h.shape[1]:  # the same work as the lab's LoRA: a fair race
+            return window_logprobs(h, lm.lm_head, self.copy, input_ids, attention_mask, targets, target_width)
         logits = lm.lm_head(h).float()
         if self.copy is not None: return self.copy(h, logits, input_ids, attention_mask, targets=targets)
         return logits if targets is None else token_logprobs(logits, targets)

@@ -5,9 +5,10 @@
 # %% auto #0
 __all__ = ['ATTN_BLOCK', 'ModelConfig', 'RMSNorm', 'rope_tables', 'apply_rope', 'KVCache', 'blocked_attention_fwd',
            'blocked_attention_bwd', 'blocked_causal_attention', 'Attention', 'SwiGLU', 'MoE', 'Block', 'token_logprobs',
-           'target_span', 'target_window', 'CopyHead', 'TransformerLM', 'compiled_token_step', 'param_counts',
-           'flops_per_token', 'kv_cache_bytes_per_token', 'activation_floats_per_token', 'train_memory_estimate',
-           'hf_config', 'trunk_model', 'to_hf', 'from_hf', 'demo_tokens', 'quick_train', 'eval_loss']
+           'target_span', 'target_window', 'window_logprobs', 'CopyHead', 'TransformerLM', 'compiled_token_step',
+           'param_counts', 'flops_per_token', 'kv_cache_bytes_per_token', 'activation_floats_per_token',
+           'train_memory_estimate', 'hf_config', 'trunk_model', 'to_hf', 'from_hf', 'demo_tokens', 'quick_train',
+           'eval_loss']
 
 # %% ../nbs/02_model.ipynb #a7940e43
 from .config import *
@@ -370,6 +371,19 @@ def target_window(targets, # (B, T) next tokens, -100 = ignore
     pos = (targets >= 0).int().argmax(1)[:, None] + torch.arange(width, device=targets.device)
     return pos.clamp(max=T - 1), targets.gather(1, pos.clamp(max=T - 1)).masked_fill(pos > T - 1, -100)
 
+def window_logprobs(h, # (B, T, d) final normed hidden states
+                    lm_head, # the output layer
+                    copy, # the model's `CopyHead`, or None
+                    input_ids, attention_mask, # (B, T) what the copy head can point at, and its padding mask
+                    targets, # (B, T) next tokens, -100 = ignore
+                    width:int, # from `target_span`
+                   ):
+    "`targets=`'s answer (B, T) with the output layer and the copy head run only on `target_window`'s positions"
+    pos, y = target_window(targets, width)
+    logits = lm_head(h.gather(1, pos[..., None].expand(-1, -1, h.shape[-1]))).float()
+    logp = copy(h, logits, input_ids, attention_mask, targets=y, qpos=pos) if copy is not None else token_logprobs(logits, y)
+    return logp.new_zeros(targets.shape).scatter_add_(1, pos, logp)  # a clamped duplicate position adds its 0
+
 class CopyHead(nn.Module):
     "Pointer head: p(w) = p_gen·softmax(logits)_w + (1 - p_gen)·Σ_{j: x_j = w} a_tj over the context (See et al. 2017)"
     def __init__(self, cfg:ModelConfig):
@@ -537,21 +551,13 @@ class TransformerLM(nn.Module):
         h = self.norm(x)
         if return_hidden: return h
         if targets is not None and 0 < target_width < T and cache is None:  # a loss on a few positions (a summary's)
-            out = self._window_logprobs(h, input_ids, attention_mask, targets, target_width)
+            out = window_logprobs(h, self.lm_head, self.copy, input_ids, attention_mask, targets, target_width)
             return (out, attns) if output_attentions else out
         x = h[:, -logits_to_keep:] if logits_to_keep and targets is None else h
         logits = self.lm_head(x).float()
         if self.copy is not None: logits = self.copy(h, logits, input_ids, attention_mask, cache, past, targets)
         elif targets is not None: logits = token_logprobs(logits, targets)
         return (logits, attns) if output_attentions else logits
-
-    def _window_logprobs(self, h, input_ids, attention_mask, targets, width):
-        "`targets=`'s answer (B, T) with the output layer and the copy head run only on `target_window`'s positions"
-        pos, y = target_window(targets, width)
-        logits = self.lm_head(h.gather(1, pos[..., None].expand(-1, -1, h.shape[-1]))).float()
-        if self.copy is not None: logp = self.copy(h, logits, input_ids, attention_mask, targets=y, qpos=pos)
-        else: logp = token_logprobs(logits, y)
-        return logp.new_zeros(targets.shape).scatter_add_(1, pos, logp)  # a clamped duplicate position adds its 0
 
 # %% ../nbs/02_model.ipynb #76229404
 def _plain(mod:nn.Module)->bool:
