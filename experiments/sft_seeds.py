@@ -1,6 +1,7 @@
 """How much of issue 10's margin is the SFT run's luck: the preset's SFT again from the same pretrained model, with another data order (scratch measurement, not a chapter).
 
     python experiments/sft_seeds.py SEED [SEED ...]      # about 17 minutes a seed on 2 cores
+    python experiments/sft_seeds.py --minutes M SEED ...  # the same with an M-minute SFT (into s<SEED>_m<M>/)
 
 Issue 10 asks one run of `tldr-lab run --preset cpu` to beat the title on valid by a margin outside the paired
 bootstrap interval; the lab's runs clear it about half the time. Part of a run's margin is its pretraining, part its
@@ -11,13 +12,14 @@ title router, paired against the title and against runs/cpu's own SFT model (its
 `experiments/valid_card.py`). It reads no test data. Run it on an otherwise idle machine: the stage has a time budget.
 """
 import sys, json, time
+from dataclasses import replace
 from pathlib import Path
 import numpy as np
 import tldr_lab.train as T
 
 ROOT = Path(__file__).resolve().parents[1]
 
-def main(seeds):
+def main(seeds, minutes=None):
     from tldr_lab.config import get_preset, cpu_model
     from tldr_lab.data import load_tldr
     from tldr_lab.train import load_model
@@ -39,9 +41,11 @@ def main(seeds):
     sampler_init = T.StepSampler.__init__
     for seed in seeds:
         T.StepSampler.__init__ = lambda self, n, bs, seed=0, _shift=seed, **kw: sampler_init(self, n, bs, seed + _shift, **kw)
-        try: st = sft(p, out_dir=ROOT/"runs"/"sft_seeds"/f"s{seed}", progress=False)  # reuses a finished seed
+        out = ROOT/"runs"/"sft_seeds"/(f"s{seed}" + (f"_m{minutes:g}" if minutes else ""))
+        cfg = replace(p.sft, minutes=minutes) if minutes else None  # None: the preset's own
+        try: st = sft(p, cfg=cfg, out_dir=out, progress=False)  # reuses a finished seed
         finally: T.StepSampler.__init__ = sampler_init
-        model = load_model(ROOT/"runs"/"sft_seeds"/f"s{seed}"/"best").eval()
+        model = load_model(out/"best").eval()
         t0 = time.time()
         preds = summarize_rows(model, get_tokenizer(p), rows, max_new_tokens=p.max_summary_tokens, **p.decoding)
         x, xr = rl(preds), rl(route_titles(list(preds), rows, p.title_router))
@@ -50,4 +54,7 @@ def main(seeds):
         print(f"   SFT {x.mean():.4f}: {ci(paired_bootstrap(x, title))} vs title, {ci(paired_bootstrap(x, base_sft))} vs runs/cpu SFT", flush=True)
         print(f"   with the router {xr.mean():.4f}: {ci(paired_bootstrap(xr, title))} vs title, {ci(paired_bootstrap(xr, base_routed))} vs runs/cpu's", flush=True)
 
-if __name__ == "__main__": main([int(s) for s in sys.argv[1:]] or [1])
+if __name__ == "__main__":
+    args, minutes = sys.argv[1:], None
+    if args[:1] == ["--minutes"]: minutes, args = float(args[1]), args[2:]
+    main([int(s) for s in args] or [1], minutes)
