@@ -9,7 +9,7 @@ SFT stage's length-bucketed batches of reddit_tldr/train and DPO's pair batches,
 each loss (compiled where the stage compiles: SFT yes, DPO no) with the window and without it (`target_width=0`), interleaved in blocks, after a warm-up that
 compiles every shape. It checks that both give the same loss, and prints tokens/s per block and the ratio.
 """
-import sys, time, statistics, contextlib
+import sys, time, statistics
 import torch, torch.nn.functional as F
 from tldr_lab.config import get_preset, cpu_model
 from tldr_lab.train import get_stage_model

@@ -369,7 +369,8 @@ def target_window(targets, # (B, T) next tokens, -100 = ignore
     "(B, width) positions from each row's first target, and the targets there (-100 past the row's end)"
     T = targets.shape[1]
     pos = (targets >= 0).int().argmax(1)[:, None] + torch.arange(width, device=targets.device)
-    return pos.clamp(max=T - 1), targets.gather(1, pos.clamp(max=T - 1)).masked_fill(pos > T - 1, -100)
+    inside = pos.clamp(max=T - 1)  # a window running past the row's end repeats its last position...
+    return inside, targets.gather(1, inside).masked_fill(pos > T - 1, -100)  # ...with no target there
 
 def window_logprobs(h, # (B, T, d) final normed hidden states
                     lm_head, # the output layer
