@@ -92,7 +92,7 @@ PRESETS = dict(
                pretrain_tokens=10_000_000, pretrain_tldr_frac=0.4, max_summary_tokens=32, eval_rows=200, report_rows=0, report_bon_rows=100,
                decoding=dict(num_beams=4, no_repeat_ngram=3, no_repeat_scope="output", prompt_boost=2.0, title_mbr=3.0), title_router=17,
                pretrain=StageConfig(lr=2.5e-3, batch_size=16, max_steps=100_000, minutes=20, warmup=30, eval_every=150, compile=True),
-               sft=StageConfig(lr=1e-3, batch_size=16, max_steps=100_000, minutes=15, warmup=20, eval_every=150, epochs=2, compile=True),
+               sft=StageConfig(lr=1e-3, batch_size=16, max_steps=100_000, minutes=11, warmup=20, eval_every=150, epochs=2, compile=True),
                lora=StageConfig(lr=2e-3, batch_size=16, max_steps=100_000, minutes=4, warmup=20, eval_every=100),
                dpo=StageConfig(lr=1e-4, batch_size=8, max_steps=300, minutes=3, warmup=10, eval_every=50, beta=0.1),
                reward=StageConfig(lr=1e-4, batch_size=8, max_steps=400, minutes=3, warmup=10, eval_every=50),
