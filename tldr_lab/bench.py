@@ -30,7 +30,10 @@ def interleaved_times(fns:dict, # name -> zero-argument callable
             t0 = time.perf_counter(); f(); times[k].append(time.perf_counter() - t0)
     return times
 
-def interleaved_median(fns:dict, reps:int=5, warmup:int=1)->dict:
+def interleaved_median(fns:dict, # name -> zero-argument callable
+                       reps:int=5, # repetitions of the whole round
+                       warmup:int=1, # untimed calls of each fn first
+                      )->dict:
     "Median seconds per call of each fn over `interleaved_times`' rounds"
     return {k: statistics.median(v) for k, v in interleaved_times(fns, reps, warmup).items()}
 
