@@ -23,25 +23,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 def main(ctx:int, minutes:float|None=None):
-    from tldr_lab.config import get_preset, cpu_model, pick_device
-    from tldr_lab.data import load_tldr
+    from tldr_lab.config import get_preset, pick_device
     from tldr_lab.train import load_model, get_stage_model
     from tldr_lab.sft import sft, summarize_rows
     from tldr_lab.tokenizer import get_tokenizer
-    from tldr_lab.generation import route_titles
-    from tldr_lab.evaluation import rouge_scores, paired_bootstrap, eval_file
+    from against_sft import AgainstSFT
     p = get_preset("cpu")
     minutes = minutes or p.sft.minutes
-    rows = list(load_tldr("valid")); refs = [r["summary"] for r in rows]
-    rl = lambda preds: np.array(rouge_scores(preds, refs)["rougeL"])
-    title = rl([r["title"] for r in rows])
-    base_file = eval_file(p, "sft", "valid")
-    if not base_file.exists(): raise FileNotFoundError(f"{base_file}: run experiments/valid_card.py cpu first")
-    base = json.loads(base_file.read_text())["preds"]
-    base_sft, base_routed = rl(base), rl(route_titles(list(base), rows, p.title_router))
-    ci = lambda d: "{:+.4f} [{:+.4f}, {:+.4f}]".format(*d)
-    print(f"{cpu_model()}; {len(rows)} valid posts; title ROUGE-L {title.mean():.4f}; runs/cpu SFT {base_sft.mean():.4f}, "
-          f"with the router {base_routed.mean():.4f}: {ci(paired_bootstrap(base_routed, title))} vs title", flush=True)
+    valid = AgainstSFT(p)
     out = ROOT/"runs"/"long_context"/f"ctx{ctx}_m{minutes:g}"
     dev, _ = pick_device(verbose=False)
     model = get_stage_model(p, "pretrain", dev, build=False)
@@ -56,13 +45,11 @@ def main(ctx:int, minutes:float|None=None):
         f = out/f"valid_preds_ctx{prompt_ctx}.json"
         if f.exists(): preds = json.loads(f.read_text())
         else:
-            preds = summarize_rows(model, tok, rows, max_new_tokens=p.max_summary_tokens, ctx_len=prompt_ctx, **p.decoding)
+            preds = summarize_rows(model, tok, valid.rows, max_new_tokens=p.max_summary_tokens, ctx_len=prompt_ctx, **p.decoding)
             f.write_text(json.dumps(preds))
-        x, xr = rl(preds), rl(route_titles(list(preds), rows, p.title_router))
         print(f"prompts of up to {prompt_ctx - p.max_summary_tokens} tokens (decoded in {time.time() - t0:.0f}s), "
               f"{np.mean([len(s.split()) for s in preds]):.1f} words:", flush=True)
-        print(f"   SFT {x.mean():.4f}: {ci(paired_bootstrap(x, title))} vs title, {ci(paired_bootstrap(x, base_sft))} vs runs/cpu SFT", flush=True)
-        print(f"   with the router {xr.mean():.4f}: {ci(paired_bootstrap(xr, title))} vs title, {ci(paired_bootstrap(xr, base_routed))} vs runs/cpu's", flush=True)
+        valid.report(preds)
 
 if __name__ == "__main__":
     main(int(sys.argv[1]), float(sys.argv[2]) if len(sys.argv) > 2 else None)

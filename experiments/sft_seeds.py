@@ -11,33 +11,21 @@ into runs/sft_seeds/s<SEED>/. Each model is scored with the preset's decoding on
 title router, paired against the title and against runs/cpu's own SFT model (its cached valid summaries, written by
 `experiments/valid_card.py`). It reads no test data. Run it on an otherwise idle machine: the stage has a time budget.
 """
-import sys, json, time
+import sys, time
 from dataclasses import replace
 from pathlib import Path
-import numpy as np
 import tldr_lab.train as T
 
 ROOT = Path(__file__).resolve().parents[1]
 
 def main(seeds, minutes=None):
-    from tldr_lab.config import get_preset, cpu_model
-    from tldr_lab.data import load_tldr
+    from tldr_lab.config import get_preset
     from tldr_lab.train import load_model
     from tldr_lab.sft import sft, summarize_rows
     from tldr_lab.tokenizer import get_tokenizer
-    from tldr_lab.generation import route_titles
-    from tldr_lab.evaluation import rouge_scores, paired_bootstrap, eval_file
+    from against_sft import AgainstSFT
     p = get_preset("cpu")
-    rows = list(load_tldr("valid")); refs = [r["summary"] for r in rows]
-    rl = lambda preds: np.array(rouge_scores(preds, refs)["rougeL"])
-    title = rl([r["title"] for r in rows])
-    base_file = eval_file(p, "sft", "valid")
-    if not base_file.exists(): raise FileNotFoundError(f"{base_file}: run experiments/valid_card.py cpu first")
-    base = json.loads(base_file.read_text())["preds"]
-    base_sft, base_routed = rl(base), rl(route_titles(list(base), rows, p.title_router))
-    ci = lambda d: "{:+.4f} [{:+.4f}, {:+.4f}]".format(*d)
-    print(f"{cpu_model()}; {len(rows)} valid posts; title ROUGE-L {title.mean():.4f}; runs/cpu SFT {base_sft.mean():.4f}, "
-          f"with the router {base_routed.mean():.4f}: {ci(paired_bootstrap(base_routed, title))} vs title", flush=True)
+    valid = AgainstSFT(p)
     sampler_init = T.StepSampler.__init__
     for seed in seeds:
         T.StepSampler.__init__ = lambda self, n, bs, seed=0, _shift=seed, **kw: sampler_init(self, n, bs, seed + _shift, **kw)
@@ -47,12 +35,10 @@ def main(seeds, minutes=None):
         finally: T.StepSampler.__init__ = sampler_init
         model = load_model(out/"best").eval()
         t0 = time.time()
-        preds = summarize_rows(model, get_tokenizer(p), rows, max_new_tokens=p.max_summary_tokens, **p.decoding)
-        x, xr = rl(preds), rl(route_titles(list(preds), rows, p.title_router))
+        preds = summarize_rows(model, get_tokenizer(p), valid.rows, max_new_tokens=p.max_summary_tokens, **p.decoding)
         print(f"seed {seed}: {st['steps']} steps ({st['epochs']} epochs) in {st['train_seconds'] / 60:.1f} min, best valid loss "
               f"{st['best_val_loss']:.3f}; decoded in {time.time() - t0:.0f}s", flush=True)
-        print(f"   SFT {x.mean():.4f}: {ci(paired_bootstrap(x, title))} vs title, {ci(paired_bootstrap(x, base_sft))} vs runs/cpu SFT", flush=True)
-        print(f"   with the router {xr.mean():.4f}: {ci(paired_bootstrap(xr, title))} vs title, {ci(paired_bootstrap(xr, base_routed))} vs runs/cpu's", flush=True)
+        valid.report(preds)
 
 if __name__ == "__main__":
     args, minutes = sys.argv[1:], None
