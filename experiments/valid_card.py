@@ -14,11 +14,10 @@ nothing: run it after `tldr-lab run --preset PRESET`. The summaries are cached a
 """
 import sys, json, random, textwrap
 import numpy as np
-from tldr_lab.config import get_preset, runs_dir, cpu_model, summarizer_stage, preset_has_stage
+from tldr_lab.config import get_preset, runs_dir, cpu_model, summarizer_stage, preset_has_stage, STAGE_NAMES as names  # the report card's names of the stages
 from tldr_lab.data import load_tldr
 from tldr_lab.evaluation import eval_stage, evaluate_summaries, baseline_summaries, paired_bootstrap, BASELINES
 from tldr_lab.generation import route_titles
-from tldr_lab.cli import STAGE_NAMES as names  # the report card's names of the stages
 
 def main(preset="cpu"):
     p = get_preset(preset)
