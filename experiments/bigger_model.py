@@ -8,8 +8,8 @@ SFT stops at its 2 epochs. This trains the preset's recipe (same tokenizer and t
 same minutes, epochs, learning rates; head_dim 32 and the same query/KV head ratio) on a bigger model into
 runs/bigger/cpu (`TLDR_LAB_RUNS`), then scores its SFT model on all valid posts with the preset's decoding, alone and
 with the title router, paired against runs/cpu's SFT model (its cached valid summaries from
-`experiments/valid_card.py`) and the title. SEED > 0 is a replicate: every seed of the two stages (initialization,
-data order) is shifted by it, into runs/bigger_s<SEED>/cpu. It reads no test data. Run it on an otherwise idle machine: the stages
+`experiments/valid_card.py`) and the title. SEED > 0 is a replicate: the two stages' `seed` (initialization,
+data order) is SEED, into runs/bigger_s<SEED>/cpu. It reads no test data. Run it on an otherwise idle machine: the stages
 have a time budget.
 """
 import os, sys, json, shutil, time
@@ -20,12 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 NEW = ROOT/"runs"/("bigger" if SEED == 0 else f"bigger_s{SEED}")
 os.environ["TLDR_LAB_RUNS"] = str(NEW)  # before tldr_lab reads it: every stage below writes under runs/bigger/cpu
-import numpy as np, torch
-import tldr_lab.train as T
-if SEED:  # the stages seed with 0: shift the model's initialization and every sampler's data order
-    _manual_seed, _sampler_init = torch.manual_seed, T.StepSampler.__init__
-    torch.manual_seed = lambda s: _manual_seed(s + SEED)
-    T.StepSampler.__init__ = lambda self, n, bs, seed=0, **kw: _sampler_init(self, n, bs, seed + SEED, **kw)
+import numpy as np
 from tldr_lab.config import get_preset, cpu_model
 from tldr_lab.data import load_tldr
 from tldr_lab.train import pretrain, get_stage_model
@@ -37,7 +32,8 @@ from tldr_lab.evaluation import rouge_scores, paired_bootstrap
 def main(d_model="256", n_layers="6"):
     d, L = int(d_model), int(n_layers)
     base = get_preset("cpu")
-    p = replace(base, d_model=d, n_layers=L, n_heads=d // 32, n_kv_heads=d // 64)  # head_dim 32, 2 query heads per KV head
+    p = replace(base, d_model=d, n_layers=L, n_heads=d // 32, n_kv_heads=d // 64,  # head_dim 32, 2 query heads per KV head
+                pretrain=replace(base.pretrain, seed=SEED), sft=replace(base.sft, seed=SEED))  # a replicate: initialization, data order
     for sub in ("tokenizer", "data"):
         if not (NEW/"cpu"/sub).exists(): shutil.copytree(ROOT/"runs"/"cpu"/sub, NEW/"cpu"/sub)
     t0 = time.time(); pre = pretrain(p, progress=False); t1 = time.time(); s = sft(p, progress=False); t2 = time.time()

@@ -15,18 +15,14 @@ import numpy as np, torch
 from tldr_lab.config import get_preset, pick_device
 from tldr_lab.model import TransformerLM
 from tldr_lab.data import PackedBlocks, pretrain_tokens
-from tldr_lab.train import Trainer, StepSampler, model_config, lm_loss
+from tldr_lab.train import Trainer, pretrain_batches, model_config, lm_loss
 
 def make_trainer(p, train_ids, mode, dev, amp):
     "A pretraining Trainer on the preset's seeded model, its forward compiled with `mode`"
     cfg = p.pretrain
     torch.manual_seed(0)
     model = TransformerLM(model_config(p))
-    blocks = PackedBlocks(train_ids, model.cfg.ctx_len)
-    sampler = StepSampler(len(blocks), cfg.batch_size, seed=0)
-    def get_batch(i):
-        xs, ys = zip(*(blocks[j] for j in sampler(i)))
-        return dict(input_ids=torch.stack(xs), targets=torch.stack(ys))
+    get_batch = pretrain_batches(PackedBlocks(train_ids, model.cfg.ctx_len), cfg.batch_size)
     tr = Trainer(model, cfg, get_batch, lm_loss, tempfile.mkdtemp(), device=dev, amp_dtype=amp, compile=False, progress=False)
     tr.fwd_model = torch.compile(tr.model, mode=None if mode == "default" else mode)
     return tr

@@ -3,8 +3,8 @@
     python experiments/output_window.py [BLOCKS]      # default 3 blocks of 20 steps per variant
 
 An SFT batch asks for log p at a summary's ~20 tokens after a post of ~300, and the model's `targets=` path used to run
-the 4,096-way output layer and the copy head at every position. `lm_loss` and `sequence_logps` now pass
-`target_width=target_span(y)`. This script takes the cpu preset's pretrained model (runs/cpu, or TLDR_LAB_RUNS), the
+the 4,096-way output layer and the copy head at every position. `lm_loss`, `sft_loss_on` and `sequence_logps` now
+go through `target_logprobs`, which passes `target_width=target_span(y)`. This script takes the cpu preset's pretrained model (runs/cpu, or TLDR_LAB_RUNS), the
 SFT stage's length-bucketed batches of reddit_tldr/train and DPO's pair batches, and times a forward + backward of
 each loss (compiled where the stage compiles: SFT yes, DPO no) with the window and without it (`target_width=0`), interleaved in blocks, after a warm-up that
 compiles every shape. It checks that both give the same loss, and prints tokens/s per block and the ratio.

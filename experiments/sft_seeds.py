@@ -6,7 +6,7 @@
 Issue 10 asks one run of `tldr-lab run --preset cpu` to beat the title on valid by a margin outside the paired
 bootstrap interval; the lab's runs clear it about half the time. Part of a run's margin is its pretraining, part its
 SFT. This keeps runs/cpu's pretrained model and repeats only the SFT stage with the preset's settings and time budget,
-its data order shifted by SEED (the stage seeds its sampler with 0; dropout is 0, so the order is the only randomness),
+its data order set by SEED (the stage config's `seed`; the preset's is 0; dropout is 0, so the order is the only randomness),
 into runs/sft_seeds/s<SEED>/. Each model is scored with the preset's decoding on all valid posts, alone and with the
 title router, paired against the title and against runs/cpu's own SFT model (its cached valid summaries, written by
 `experiments/valid_card.py`). It reads no test data. Run it on an otherwise idle machine: the stage has a time budget.
@@ -14,7 +14,6 @@ title router, paired against the title and against runs/cpu's own SFT model (its
 import sys, time
 from dataclasses import replace
 from pathlib import Path
-import tldr_lab.train as T
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,13 +25,10 @@ def main(seeds, minutes=None):
     from against_sft import AgainstSFT
     p = get_preset("cpu")
     valid = AgainstSFT(p)
-    sampler_init = T.StepSampler.__init__
     for seed in seeds:
-        T.StepSampler.__init__ = lambda self, n, bs, seed=0, _shift=seed, **kw: sampler_init(self, n, bs, seed + _shift, **kw)
         out = ROOT/"runs"/"sft_seeds"/(f"s{seed}" + (f"_m{minutes:g}" if minutes else ""))
-        cfg = replace(p.sft, minutes=minutes) if minutes else None  # None: the preset's own
-        try: st = sft(p, cfg=cfg, out_dir=out, progress=False)  # reuses a finished seed
-        finally: T.StepSampler.__init__ = sampler_init
+        cfg = replace(p.sft, seed=seed, minutes=minutes or p.sft.minutes)
+        st = sft(p, cfg=cfg, out_dir=out, progress=False)  # reuses a finished seed
         model = load_model(out/"best").eval()
         t0 = time.time()
         preds = summarize_rows(model, get_tokenizer(p), valid.rows, max_new_tokens=p.max_summary_tokens, **p.decoding)

@@ -32,6 +32,8 @@ class StageConfig:
     compile: bool = False        # torch.compile the training forward: on 2 CPU cores ~20 s to compile, then ~1.4x tokens/s (11_bench)
     lora_r: int = 16             # LoRA rank
     lora_alpha: int = 32         # LoRA scale numerator (scale = alpha/r)
+    seed: int = 0                # the stage's randomness: the model's initialization (pretraining), data order, dropout;
+                                 # replicates of one recipe differ only here
 
 # %% ../nbs/00_config.ipynb #daa32989
 @dataclass

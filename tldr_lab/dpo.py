@@ -11,7 +11,7 @@ from .config import *
 from .config import Preset, StageConfig
 from .tokenizer import get_tokenizer
 from .data import load_comparisons, encode_prompt, EmptyPostError
-from .model import target_span
+from .model import target_logprobs
 from .train import locked_stage, Trainer, StepSampler, get_stage_model, load_model, save_model, atomic_write_json, dist_info
 import math, json, time, shutil
 import numpy as np
@@ -40,8 +40,7 @@ def collate_pairs(exs:list[dict], pad_id:int)->dict:
 def sequence_logps(model, input_ids, labels)->torch.Tensor:
     "Sum of log p(token) over positions whose label is not -100 (labels aligned with input_ids)"
     y = F.pad(labels[:, 1:], (0, 1), value=-100)  # next token of every position
-    return model(input_ids, targets=y, target_width=target_span(y)).sum(-1)  # log p(y_t), 0 where ignored; the output
-                                                                            # layer only on the summaries (`02_model`)
+    return target_logprobs(model, input_ids, y).sum(-1)  # log p(y_t), 0 where ignored; the output layer only on the summaries
 
 # %% ../nbs/07_dpo.ipynb #ff7b891f
 def preference_loss(pc, pr, rc, rr, # policy / reference log-probs of chosen and rejected, shape (B,)
@@ -111,7 +110,7 @@ def dpo(preset:str|Preset|None=None, force:bool=False, resume:bool=False, kind:s
         return preference_loss(pl[:k], pl[k:], rl[:k], rl[k:], cfg.beta, kind)
     steps = min(cfg.max_steps, math.ceil(cfg.epochs * len(train) / cfg.batch_size))
     cfg = replace(cfg, max_steps=steps)
-    tr = Trainer(policy, cfg, dpo_batches(train, cfg.batch_size, tok.pad_token_id), loss_fn, out,
+    tr = Trainer(policy, cfg, dpo_batches(train, cfg.batch_size, tok.pad_token_id, seed=cfg.seed), loss_fn, out,
                  eval_fn=lambda m: preference_eval(m, ref, valid, tok.pad_token_id, cfg.beta, kind), device=dev, amp_dtype=amp,
                  callbacks=callbacks, progress=progress, log_every=max(1, min(5, cfg.eval_every // 5)),
                  tokens_per_batch=lambda b: int((b["input_ids"] != tok.pad_token_id).sum()))

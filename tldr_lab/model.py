@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['ATTN_BLOCK', 'ModelConfig', 'RMSNorm', 'rope_tables', 'apply_rope', 'KVCache', 'blocked_attention_fwd',
            'blocked_attention_bwd', 'blocked_causal_attention', 'Attention', 'SwiGLU', 'MoE', 'Block', 'token_logprobs',
-           'target_span', 'target_window', 'window_logprobs', 'CopyHead', 'TransformerLM', 'compiled_token_step',
-           'param_counts', 'flops_per_token', 'kv_cache_bytes_per_token', 'activation_floats_per_token',
-           'train_memory_estimate', 'hf_config', 'trunk_model', 'to_hf', 'from_hf', 'demo_tokens', 'quick_train',
-           'eval_loss']
+           'target_span', 'target_window', 'window_logprobs', 'CopyHead', 'TransformerLM', 'target_logprobs',
+           'compiled_token_step', 'param_counts', 'flops_per_token', 'kv_cache_bytes_per_token',
+           'activation_floats_per_token', 'train_memory_estimate', 'hf_config', 'trunk_model', 'to_hf', 'from_hf',
+           'demo_tokens', 'quick_train', 'eval_loss']
 
 # %% ../nbs/02_model.ipynb #a7940e43
 from .config import *
@@ -559,6 +559,15 @@ class TransformerLM(nn.Module):
         if self.copy is not None: logits = self.copy(h, logits, input_ids, attention_mask, cache, past, targets)
         elif targets is not None: logits = token_logprobs(logits, targets)
         return (logits, attns) if output_attentions else logits
+
+# %% ../nbs/02_model.ipynb #tgtlp001
+def target_logprobs(model, # a `TransformerLM` (or a wrapper of one: compiled, DDP, LoRA)
+                    input_ids, # (B, T) token ids
+                    targets, # (B, T) next tokens, -100 = ignore
+                   )->torch.Tensor:
+    "log p(targets) (B, T), 0 where ignored, with the output layer run only on the targets' span: every loss of the lab goes through here"
+    # the span is measured outside the model: `.item()` inside a compiled forward would break its graph
+    return model(input_ids, targets=targets, target_width=target_span(targets))
 
 # %% ../nbs/02_model.ipynb #76229404
 def _plain(mod:nn.Module)->bool:

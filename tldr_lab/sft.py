@@ -10,7 +10,7 @@ from .config import *
 from .config import Preset, StageConfig
 from .tokenizer import get_tokenizer
 from .data import load_tldr, sft_dataset, collate_sft, prompt_ids, encode_prompt
-from .model import target_span
+from .model import target_logprobs
 from .train import locked_stage, Trainer, StepSampler, lm_loss, get_stage_model, load_model, save_model, atomic_write_json, dist_info, stage_stamp
 from .generation import generate_ids, post_token_ids, summarize
 import json, math, time, shutil, warnings, random
@@ -49,7 +49,7 @@ def sft_loss_on(model, examples, pad_id, batch_size=16)->float:
         b = collate_sft(examples[i:i + batch_size], pad_id)
         dev = next(model.parameters()).device
         y = F.pad(b["labels"][:, 1:], (0, 1), value=-100).to(dev)
-        tot -= model(b["input_ids"].to(dev), targets=y, target_width=target_span(y)).sum().item()
+        tot -= target_logprobs(model, b["input_ids"].to(dev), y).sum().item()
         n += (y != -100).sum().item()
     return tot / max(n, 1)
 
@@ -77,7 +77,7 @@ def sft(preset:str|Preset|None=None, # preset or its name
     if train_rows is None: train_rows = load_tldr("train", limit=400 if p.name == "test" else None)
     train = sft_dataset(tok, train_rows, model.cfg.ctx_len, p.max_summary_tokens)
     valid = sft_dataset(tok, load_tldr("valid", limit=32 if p.name == "test" else 256), model.cfg.ctx_len, p.max_summary_tokens)
-    get_batch = sft_batches(train, cfg.batch_size, tok.pad_token_id)
+    get_batch = sft_batches(train, cfg.batch_size, tok.pad_token_id, seed=cfg.seed)
     steps = min(cfg.max_steps, math.ceil(cfg.epochs * get_batch.steps_per_epoch / cfg.grad_accum))
     cfg = replace(cfg, max_steps=steps)
     eval_fn = lambda m: dict(val_loss=sft_loss_on(m, valid, tok.pad_token_id))

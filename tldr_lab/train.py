@@ -7,15 +7,15 @@ __all__ = ['STAGE_COMMANDS', 'KILL_SCRIPT', 'DDP_SCRIPT', 'param_groups', 'lr_at
            'atomic_write', 'atomic_write_json', 'unwrap', 'plain_model', 'save_model', 'load_model', 'TrainingDiverged',
            'dist_info', 'stage_lock', 'locked_stage', 'Trainer', 'save_checkpoint', 'latest_checkpoint',
            'load_checkpoint', 'forward_loss', 'train_step', 'run_eval', 'fit', 'lm_loss', 'token_bytes', 'evaluate_lm',
-           'model_config', 'pretrain', 'wikitext_tokens', 'get_stage_model', 'stage_stamp', 'LivePlot',
-           'run_kill_resume', 'run_ddp_check', 'sample_text', 'SampleEvery']
+           'model_config', 'pretrain_batches', 'pretrain', 'wikitext_tokens', 'get_stage_model', 'stage_stamp',
+           'LivePlot', 'run_kill_resume', 'run_ddp_check', 'sample_text', 'SampleEvery']
 
 # %% ../nbs/03_pretrain.ipynb #e05e236d
 from .config import *
 from .config import Preset, StageConfig
 from .tokenizer import get_tokenizer
 from .data import pretrain_tokens, PackedBlocks, load_wikitext, format_document
-from .model import TransformerLM, ModelConfig, target_span
+from .model import TransformerLM, ModelConfig, target_logprobs
 import os, sys, json, math, time, random, shutil, tempfile, warnings, copy, contextlib, functools
 try: import fcntl
 except ImportError: fcntl = None  # Windows: no stage locks
@@ -184,7 +184,6 @@ class Trainer:
                  tokens_per_batch=None, # tokens_per_batch(batch) -> int, for tokens/s
                  device=None, amp_dtype=None, # from the preset (`setup`)
                  compile:bool|None=None, # torch.compile the forward (None: the stage's `cfg.compile`)
-                 seed:int=0,
                  log_every:int=10, # steps between metric lines
                  ckpt_every:int|None=None, # steps between checkpoints (default: each evaluation)
                  callbacks=(), # callables cb(trainer, record) after every logged record
@@ -194,7 +193,7 @@ class Trainer:
         self.rank, self.world = dist_info()
         self.device = device or torch.device("cpu")
         self.model, self.cfg, self.get_batch, self.loss_fn, self.eval_fn = model.to(self.device), cfg, get_batch, loss_fn, eval_fn
-        self.out_dir, self.amp_dtype, self.seed = Path(out_dir), amp_dtype, seed
+        self.out_dir, self.amp_dtype, self.seed = Path(out_dir), amp_dtype, cfg.seed
         self.tokens_per_batch = tokens_per_batch or (lambda b: int(b["input_ids"].numel()) if "input_ids" in b else 0)
         self.log_every, self.callbacks, self.progress, self.save_best = log_every, list(callbacks), progress, save_best
         self.ckpt_every = ckpt_every or cfg.eval_every
@@ -360,7 +359,7 @@ def lm_loss(model, batch:dict)->tuple[torch.Tensor, dict]:
     # log p(y_t | x_≤t), 0 where ignored: a copy head never builds its (B, T, V) mixture, and where the targets are a
     # short span (an SFT batch's summaries) the output layer runs only there (`02_model`;
     # 1.2-1.5x the compiled SFT step on 2 cores, `experiments/output_window.py`)
-    logp = model(x, targets=y, target_width=target_span(y))
+    logp = target_logprobs(model, x, y)
     loss = -logp.sum() / (y != -100).sum().clamp(min=1)
     aux = getattr(getattr(model, "module", model), "aux_loss", None)
     if aux is not None and torch.is_tensor(aux) and aux.requires_grad: return loss + aux, dict(aux_loss=aux.item())
@@ -397,6 +396,17 @@ def model_config(p:Preset)->ModelConfig:
     "The preset's model shape"
     return ModelConfig.from_preset(p)
 
+def pretrain_batches(blocks:PackedBlocks, # the token stream cut into (input, next-token) blocks
+                     batch_size:int, seed:int=0):
+    "get_batch(i) for the trainer: seeded, resumable, sliced per process; `.epoch(i)` is how many passes micro-batch i completes"
+    rank, world = dist_info()
+    sampler = StepSampler(len(blocks), batch_size, seed=seed, rank=rank, world=world)
+    def get_batch(i):
+        xs, ys = zip(*(blocks[j] for j in sampler(i)))
+        return dict(input_ids=torch.stack(xs), targets=torch.stack(ys))
+    get_batch.epoch = sampler.epoch
+    return get_batch
+
 @locked_stage("pretrain")
 def pretrain(preset:str|Preset|None=None, # preset or its name
              resume:bool=False, # continue from the last checkpoint
@@ -419,14 +429,9 @@ def pretrain(preset:str|Preset|None=None, # preset or its name
     tok = get_tokenizer(p)
     train_ids, valid_ids = pretrain_tokens(p, "train"), pretrain_tokens(p, "valid")
     mc = model_cfg or model_config(p)
-    torch.manual_seed(0)
+    torch.manual_seed(cfg.seed)
     model = TransformerLM(mc)
-    rank, world = dist_info()
-    blocks = PackedBlocks(train_ids, mc.ctx_len)
-    sampler = StepSampler(len(blocks), cfg.batch_size, seed=0, rank=rank, world=world)
-    def get_batch(i):
-        xs, ys = zip(*(blocks[j] for j in sampler(i)))
-        return dict(input_ids=torch.stack(xs), targets=torch.stack(ys))
+    get_batch = pretrain_batches(PackedBlocks(train_ids, mc.ctx_len), cfg.batch_size, cfg.seed)
     tb = token_bytes(tok)
     n_eval = 8 if p.name == "test" else 48
     eval_fn = lambda m: {f"val_{k}": v for k, v in evaluate_lm(m, valid_ids, mc.ctx_len, tb, max_blocks=n_eval).items() if k != "tokens"}
@@ -441,7 +446,7 @@ def pretrain(preset:str|Preset|None=None, # preset or its name
     wiki = wikitext_tokens(p, tok)
     summary = dict(preset=p.name, stage="pretrain", steps=tr.step, tokens_seen=tr.tokens, train_seconds=round(tr.elapsed, 1),
                    wall_seconds=round(time.time() - t0, 1), params=sum(x.numel() for x in best.parameters()),
-                   final_train_loss=tr.history[-1]["loss"], epochs=round(sampler.epoch(tr.step * cfg.grad_accum), 3),
+                   final_train_loss=tr.history[-1]["loss"], epochs=round(get_batch.epoch(tr.step * cfg.grad_accum), 3),
                    reddit=evaluate_lm(best, valid_ids, mc.ctx_len, tb, max_blocks=final_eval_blocks or (None if p.name != "test" else 8)),
                    wikitext2=evaluate_lm(best, wiki, mc.ctx_len, tb, max_blocks=final_eval_blocks or (None if p.name != "test" else 4)),
                    device=str(dev), torch=torch.__version__, threads=torch.get_num_threads())

@@ -96,7 +96,7 @@ def train_reward(preset:str|Preset|None=None, force:bool=False, callbacks=(), pr
     valid = make_pairs(tok_of(p), load_comparisons("valid", limit=16 if p.name == "test" else None), ctx, p.max_summary_tokens)
     pad = tok_of(p).pad_token_id
     rank, world = dist_info()
-    sampler = StepSampler(len(train), cfg.batch_size, seed=0, rank=rank, world=world)
+    sampler = StepSampler(len(train), cfg.batch_size, seed=cfg.seed, rank=rank, world=world)
     get_batch = lambda i: collate_rm([train[j] for j in sampler(i)], pad)
     def eval_fn(m):
         d = reward_diffs(m, valid[:64] if p.name != "test" else valid, pad)
