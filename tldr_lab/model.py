@@ -565,7 +565,7 @@ def target_logprobs(model, # a `TransformerLM` (or a wrapper of one: compiled, D
                     input_ids, # (B, T) token ids
                     targets, # (B, T) next tokens, -100 = ignore
                    )->torch.Tensor:
-    "log p(targets) (B, T), 0 where ignored, with the output layer run only on the targets' span: every loss of the lab goes through here"
+    "log p(targets) (B, T), 0 where ignored, with the output layer run only on the targets' span: the training losses of pretraining, SFT and DPO"
     # the span is measured outside the model: `.item()` inside a compiled forward would break its graph
     return model(input_ids, targets=targets, target_width=target_span(targets))
 
