@@ -12,21 +12,16 @@ tokenizer included, goes to runs/replicate_s<SEED>/cpu (`TLDR_LAB_RUNS`), and it
 `tldr-lab run` does. Run it on an otherwise idle machine: the stages have time budgets.
 """
 import os, sys, time
-from dataclasses import replace, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 os.environ["TLDR_LAB_RUNS"] = str(ROOT/"runs"/f"replicate_s{SEED}")  # before tldr_lab reads it
-from tldr_lab.config import get_preset, StageConfig, cpu_model
+from tldr_lab.config import seeded, cpu_model
 from tldr_lab.cli import run_pipeline
 
-def seeded(p, seed:int):
-    "The preset with every stage config's `seed` set to `seed`"
-    return replace(p, **{f.name: replace(getattr(p, f.name), seed=seed) for f in fields(p) if isinstance(getattr(p, f.name), StageConfig)})
-
 if __name__ == "__main__":
-    p = seeded(get_preset("cpu"), SEED)
+    p = seeded("cpu", SEED)
     t0 = time.time()
     report = run_pipeline(p, progress=False)
     print(f"{cpu_model()}: seed {SEED}, {(time.time() - t0) / 60:.1f} min -> {report}")

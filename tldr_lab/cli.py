@@ -248,17 +248,19 @@ def _fmt_ci(r, k):
 def write_report(p, outs:dict, times:dict)->Path:
     "The report card: environment, time per stage, data, losses, the stage table on test, the verifier, examples"
     import platform, datetime, torch, os
-    from tldr_lab.config import runs_dir, pick_device, cpu_model, summarizer_stage, STAGE_NAMES
+    from tldr_lab.config import runs_dir, pick_device, cpu_model, summarizer_stage, stage_seeds, STAGE_NAMES
     from tldr_lab.data import load_tldr
     from tldr_lab.generation import title_routes
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     d = runs_dir(p); dev, amp = pick_device(verbose=False)
+    seeds = stage_seeds(p)  # a replicate (`seeded`) says so: its numbers are not the preset's own run
+    how = f"`tldr-lab run --preset {p.name}`" if set(seeds.values()) == {0} else f"the `{p.name}` pipeline with stage seeds {seeds}"
     pre, sft_s, lora_s, dpo_s, rm, ev = (outs[k] for k in ("pretrain", "sft", "lora", "dpo", "reward", "evaluation"))
     cpu = cpu_model()  # the CPU's name and bf16 instructions: the same preset runs at very different speeds
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else "none"
     L = [f"# tldr_lab report card — preset `{p.name}`", "",
-         f"Generated {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by `tldr-lab run --preset {p.name}`. Every number below was computed by this run or read from the stage outputs it produced or reused.", "",
+         f"Generated {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by {how}. Every number below was computed by this run or read from the stage outputs it produced or reused.", "",
          "## Environment", "", f"- host: {platform.node()} · {platform.platform()} · {os.cpu_count()} CPUs ({cpu}) · GPU: {gpu}",
          f"- torch {torch.__version__}, {torch.get_num_threads()} threads, device {dev}{' (bf16 autocast)' if amp else ' (fp32)'}",
          f"- model: d_model {p.d_model}, {p.n_layers} layers, {p.n_heads} query / {p.n_kv_heads} KV heads, context {p.ctx_len}, vocab {p.vocab_size}; {pre['params']/1e6:.2f}M parameters", "",

@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'STAGE_NAMES', 'StageConfig', 'Preset', 'preset_name', 'get_preset', 'summarizer_stage', 'preset_has_stage',
-           'scored_stages', 'cpu_has_bf16', 'cpu_model', 'pick_device', 'setup', 'repo_root', 'DataNotFoundError',
-           'data_candidates', 'data_dir', 'runs_dir', 'figures_dir', 'read_jsonl']
+           'scored_stages', 'stage_seeds', 'seeded', 'cpu_has_bf16', 'cpu_model', 'pick_device', 'setup', 'repo_root',
+           'DataNotFoundError', 'data_candidates', 'data_dir', 'runs_dir', 'figures_dir', 'read_jsonl']
 
 # %% ../nbs/00_config.ipynb #a824d306
 import os, json, gzip, time, math, random, hashlib, platform
-from dataclasses import dataclass, field, asdict, replace
+from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 import torch
 
@@ -144,6 +144,19 @@ def scored_stages(preset:str|Preset|None=None # preset or its name
                  )->dict:
     "Stage -> its name in the tables, for the stages the preset trains: `STAGE_NAMES` less self-distillation where it is off"
     return {st: name for st, name in STAGE_NAMES.items() if preset_has_stage(preset, st)}
+
+def stage_seeds(preset:str|Preset|None=None # preset or its name
+               )->dict:
+    "Stage -> its config's `seed`"
+    p = get_preset(preset)
+    return {f.name: getattr(p, f.name).seed for f in fields(p) if isinstance(getattr(p, f.name), StageConfig)}
+
+def seeded(preset:str|Preset|None, # preset or its name
+           seed:int, # every stage's new seed
+          )->Preset:
+    "The preset with every stage config's `seed` set to `seed`: a replicate of its recipe"
+    p = get_preset(preset)
+    return replace(p, **{st: replace(getattr(p, st), seed=seed) for st in stage_seeds(p)})
 
 # %% ../nbs/00_config.ipynb #80a50bde
 def _cpu_supports(probe:str)->bool: return getattr(torch.cpu, probe, lambda: False)()  # older torch lacks some probes
