@@ -128,7 +128,9 @@ def lora(preset:str|Preset|None=None, # preset or its name
     dev, _ = pick_device(verbose=False)
     out = runs_dir(p, "lora")
     if (out/"summary.json").exists() and not force and not resume: return json.loads((out/"summary.json").read_text())
-    model = add_lora(get_stage_model(p, "pretrain", dev), targets, p.lora.lora_r, p.lora.lora_alpha, dropout=0.05)
+    base = get_stage_model(p, "pretrain", dev)
+    torch.manual_seed(p.lora.seed)  # the adapters' random A matrices come from the stage's seed, not from whatever ran before in this process
+    model = add_lora(base, targets, p.lora.lora_r, p.lora.lora_alpha, dropout=0.05)
     tr, tot = trainable_params(model)
     s = sft(p, model=model, stage="lora", cfg=p.lora, force=True if not resume else False, resume=resume,
             callbacks=callbacks, progress=progress, stop_at=stop_at)
@@ -170,6 +172,7 @@ def peft_lora(preset:str|Preset|None=None, force:bool=False, callbacks=(), progr
     hf = to_hf(base, trunk_only=True).train()  # a copy head stays in the lab and rides on top (HFLogits)
     cfg = LoraConfig(r=p.lora.lora_r, lora_alpha=p.lora.lora_alpha, lora_dropout=0.05,
                      target_modules=["q_proj", "v_proj", "up_proj", "down_proj"], task_type="CAUSAL_LM")
+    torch.manual_seed(p.lora.seed)  # peft's A matrices too (as `lora`)
     pm = get_peft_model(hf, cfg)
     tr, tot = trainable_params(pm)
     s = sft(p, model=HFLogits(pm, base.cfg, base.copy), stage="lora_peft", cfg=p.lora, force=True, callbacks=callbacks, progress=progress,
