@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['DEFAULT_TARGETS', 'LoRALinear', 'add_lora', 'lora_layers', 'merge_lora', 'unmerge_lora', 'trainable_params',
-           'optimizer_state_bytes', 'lora', 'HFLogits', 'peft_lora']
+           'optimizer_state_bytes', 'lora_model', 'lora', 'HFLogits', 'peft_lora']
 
 # %% ../nbs/06_lora.ipynb #b3174663
 from .config import *
@@ -118,6 +118,13 @@ def optimizer_state_bytes(model)->int:
     tr, _ = trainable_params(model)
     return 3 * 4 * tr
 
+def lora_model(p:Preset, # the preset: its pretrained model, its LoRA rank, scale and seed
+               targets=DEFAULT_TARGETS, device="cpu")->TransformerLM:
+    "The pretrained model with fresh adapters; their random A matrices come from the stage config's seed, not from whatever ran before in this process"
+    base = get_stage_model(p, "pretrain", device)
+    torch.manual_seed(p.lora.seed)
+    return add_lora(base, targets, p.lora.lora_r, p.lora.lora_alpha, dropout=0.05)
+
 @locked_stage("lora")
 def lora(preset:str|Preset|None=None, # preset or its name
          force:bool=False, resume:bool=False,
@@ -128,9 +135,7 @@ def lora(preset:str|Preset|None=None, # preset or its name
     dev, _ = pick_device(verbose=False)
     out = runs_dir(p, "lora")
     if (out/"summary.json").exists() and not force and not resume: return json.loads((out/"summary.json").read_text())
-    base = get_stage_model(p, "pretrain", dev)
-    torch.manual_seed(p.lora.seed)  # the adapters' random A matrices come from the stage's seed, not from whatever ran before in this process
-    model = add_lora(base, targets, p.lora.lora_r, p.lora.lora_alpha, dropout=0.05)
+    model = lora_model(p, targets, dev)
     tr, tot = trainable_params(model)
     s = sft(p, model=model, stage="lora", cfg=p.lora, force=True if not resume else False, resume=resume,
             callbacks=callbacks, progress=progress, stop_at=stop_at)
