@@ -1,11 +1,22 @@
 """Shared by `sft_seeds.py` and `long_context.py`: a new SFT model's valid summaries scored against the title and
-against runs/<preset>'s own SFT model (its cached valid summaries, written by `experiments/valid_card.py`)."""
+against runs/<preset>'s own SFT model (its cached valid summaries, written by `experiments/valid_card.py`); and, for
+`seed_pair.py` and `baseline_margins.py`, any run's cached valid summaries."""
 import json
+from pathlib import Path
 import numpy as np
 from tldr_lab.config import cpu_model
 from tldr_lab.data import load_tldr
 from tldr_lab.generation import route_titles
 from tldr_lab.evaluation import rouge_scores, paired_bootstrap, eval_file
+
+def cached_valid_preds(root, p, n_rows:int)->list[str]:
+    "The valid summaries of `p`'s summarizer cached under a runs root (<root>/<preset>/evaluation/<stage>_valid.json)"
+    from tldr_lab.config import summarizer_stage
+    f = Path(root)/p.name/"evaluation"/f"{summarizer_stage(p)}_valid.json"
+    if not f.exists(): raise FileNotFoundError(f"{f}: run `TLDR_LAB_RUNS={root} python experiments/valid_card.py` first")
+    preds = json.loads(f.read_text())["preds"]
+    if len(preds) != n_rows: raise ValueError(f"{f}: {len(preds)} summaries for {n_rows} valid posts")
+    return preds
 
 ci = lambda d: "{:+.4f} [{:+.4f}, {:+.4f}]".format(*d)
 

@@ -7,7 +7,7 @@ Reads each run's cached valid summaries of the preset's summarizer (`experiments
 routed: B − A paired on the same posts (bootstrap interval), the share of posts where the two summaries are
 identical, and the correlation of their per-post ROUGE-L. It reads no test data and decodes nothing.
 """
-import os, sys, json
+import sys
 from pathlib import Path
 import numpy as np
 
@@ -16,16 +16,12 @@ def main(root_a, root_b, preset="cpu"):
     from tldr_lab.data import load_tldr
     from tldr_lab.generation import route_titles
     from tldr_lab.evaluation import rouge_scores, paired_bootstrap
+    from against_sft import cached_valid_preds
     p = get_preset(preset)
     stage = summarizer_stage(p)
     rows = list(load_tldr("valid"))
     refs = [r["summary"] for r in rows]
-    preds = {}
-    for root in (root_a, root_b):
-        f = Path(root)/p.name/"evaluation"/f"{stage}_valid.json"
-        if not f.exists(): raise FileNotFoundError(f"{f}: run `TLDR_LAB_RUNS={root} python experiments/valid_card.py` first")
-        preds[root] = json.loads(f.read_text())["preds"]
-        if len(preds[root]) != len(rows): raise ValueError(f"{f}: {len(preds[root])} summaries for {len(rows)} valid posts")
+    preds = {root: cached_valid_preds(root, p, len(rows)) for root in (root_a, root_b)}
     print(f"{len(rows)} valid posts; {stage} summaries of {root_b} against {root_a}")
     for label, route in (("alone", False), ("with the title router", True)):
         a, b = (route_titles(list(preds[r]), rows, p.title_router) if route else preds[r] for r in (root_a, root_b))
@@ -37,4 +33,5 @@ def main(root_a, root_b, preset="cpu"):
 
 if __name__ == "__main__":
     if len(sys.argv) != 3: sys.exit(__doc__)
+    sys.path.insert(0, str(Path(__file__).parent))
     main(*sys.argv[1:])

@@ -118,9 +118,10 @@ def optimizer_state_bytes(model)->int:
     tr, _ = trainable_params(model)
     return 3 * 4 * tr
 
-def lora_model(p:Preset, # the preset: its pretrained model, its LoRA rank, scale and seed
+def lora_model(preset:str|Preset|None, # the preset (or its name): its pretrained model, its LoRA rank, scale and seed
                targets=DEFAULT_TARGETS, device="cpu")->TransformerLM:
     "The pretrained model with fresh adapters; their random A matrices come from the stage config's seed, not from whatever ran before in this process"
+    p = get_preset(preset)
     base = get_stage_model(p, "pretrain", device)
     torch.manual_seed(p.lora.seed)
     return add_lora(base, targets, p.lora.lora_r, p.lora.lora_alpha, dropout=0.05)
