@@ -6,14 +6,14 @@
 __all__ = ['hf_logits', 'own_loss', 'hf_own_loss', 'TARGETS', 'DATASHEET_BF16_TFLOPS', 'interleaved_times', 'interleaved_median',
            'round_ratios', 'peak_matmul_flops', 'train_step_fn', 'bench_model', 'decode_bench', 'kv_cache_bench',
            'warmed', 'compiled_step_fn', 'train_bench', 'lab_step_bench', 'amp_train_bench', 'attention_kernel_bench',
-           'run_bench', 'bench_table', 'gpu_train_bench']
+           'race_steps', 'allocator_bench', 'run_bench', 'bench_table', 'gpu_train_bench']
 
 # %% ../nbs/11_bench.ipynb #37dda78e
 from .config import *
 from .config import Preset
 from .model import TransformerLM, ModelConfig, flops_per_token, to_hf, blocked_causal_attention
 from .generation import generate_ids
-import json, math, statistics, time, warnings
+import json, math, resource, statistics, subprocess, sys, tempfile, time, warnings
 import torch, torch.nn.functional as F
 
 # %% ../nbs/11_bench.ipynb #270bc277
@@ -232,6 +232,67 @@ def attention_kernel_bench(p:Preset, batch_size:int, seq_len:int, reps:int=5, se
                 step_sdpa_tok_s=tps["sdpa"], step_blocked_tok_s=tps["blocked"], step_speedup=tps["blocked"] / tps["sdpa"],
                 loss_sdpa=losses["sdpa"], loss_blocked=losses["blocked"], dtype=str(dt))
 
+# %% ../nbs/11_bench.ipynb #73160553
+def race_steps(p:Preset, batch_size:int, seq_len:int, seed:int=0)->dict:
+    "Fresh training steps of the bench: `ours` and `hf` as the headline races them, and `lab`, the trainer's own step (copy head)"
+    model = bench_model(p, seed)
+    batch = _random_batch(model, batch_size, seq_len, seed)
+    amp = torch.bfloat16 if cpu_has_bf16() else None  # the trainer's precision on this CPU
+    ours = train_step_fn(model, batch, amp=amp, loss_of=own_loss)
+    if p.pretrain.compile: ours = compiled_step_fn(model, batch, amp=amp, loss_of=own_loss) or ours
+    torch.manual_seed(seed)
+    lab = TransformerLM(ModelConfig.from_preset(p))
+    return dict(ours=ours, hf=train_step_fn(to_hf(model), batch, amp=amp, loss_of=hf_own_loss),
+                lab=(p.pretrain.compile and _lab_step(lab.train(), batch, True)) or _lab_step(lab.train(), batch, False))
+
+def _allocator_child(preset:str, how:str, batch_size:int, seq_len:int, warmup:int):
+    "One process of `allocator_bench`: build the steps, warm them up, then time one block of steps per line read from stdin"
+    kept = how == "kept" and keep_freed_memory()
+    steps = race_steps(get_preset(preset), batch_size, seq_len)
+    for _ in range(warmup):  # the compile, and kept blocks settling into the heap (00_config)
+        for f in steps.values(): f()
+    print(json.dumps(dict(kept=kept)), flush=True)
+    usage = lambda: resource.getrusage(resource.RUSAGE_SELF)
+    for line in sys.stdin:
+        n, block = int(line), {}
+        for k, f in steps.items():
+            f0, t0 = usage().ru_minflt, time.perf_counter()
+            for _ in range(n): f()
+            block[k] = dict(s=(time.perf_counter() - t0) / n, faults=(usage().ru_minflt - f0) / n)
+        print(json.dumps(dict(block, rss_mb=peak_memory_mb() or float("nan"))), flush=True)
+
+def allocator_bench(p:Preset, batch_size:int, seq_len:int,
+                    reps:int=5, # rounds: one block in each process
+                    steps:int=1, # steps of each kind per block
+                    warmup:int=5, # untimed steps of each kind first
+                   )->dict:
+    "`race_steps` in two fresh processes, glibc's default allocator and `keep_freed_memory`, timed in turns: tokens/s, page faults per step, peak memory"
+    kids, errs, blocks = {}, {}, dict(default=[], kept=[])
+    def read(how):
+        line = kids[how].stdout.readline()
+        if not line: errs[how].seek(0); raise RuntimeError(f"allocator_bench: the {how} process died:\n{errs[how].read()[-3000:]}")
+        return json.loads(line)
+    try:
+        for how in blocks:  # one after the other: each compiles on all the cores
+            errs[how] = tempfile.TemporaryFile("w+")
+            kids[how] = subprocess.Popen([sys.executable, "-c", "import sys; from tldr_lab.bench import _allocator_child; _allocator_child(*sys.argv[1:3], *map(int, sys.argv[3:]))",
+                                          p.name, how, str(batch_size), str(seq_len), str(warmup)],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errs[how], text=True)
+            kept = read(how)["kept"]
+        for _ in range(reps):
+            for how in blocks:
+                kids[how].stdin.write(f"{steps}\n"); kids[how].stdin.flush()
+                blocks[how].append(read(how))
+    finally:
+        for k in kids.values(): k.kill(); k.wait()
+    med = lambda how, k, f: statistics.median(b[k][f] for b in blocks[how])
+    tok_s = lambda how, k: batch_size * seq_len / med(how, k, "s")
+    res = {k: dict(default_tok_s=tok_s("default", k), kept_tok_s=tok_s("kept", k), speedup=tok_s("kept", k) / tok_s("default", k),
+                   default_faults=med("default", k, "faults"), kept_faults=med("kept", k, "faults")) for k in ("ours", "hf", "lab")}
+    return dict(res, applied=kept, train_vs_hf_default=tok_s("default", "ours") / tok_s("default", "hf"),
+                train_vs_hf_kept=tok_s("kept", "ours") / tok_s("kept", "hf"),
+                default_rss_mb=blocks["default"][-1]["rss_mb"], kept_rss_mb=blocks["kept"][-1]["rss_mb"])
+
 # %% ../nbs/11_bench.ipynb #4b6e533d
 def run_bench(preset:str|Preset|None=None, # preset or its name
               reps:int=5, # interleaved repetitions (median)
@@ -248,6 +309,7 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
     res = dict(preset=p.name, threads=torch.get_num_threads(), torch=torch.__version__, cpu=cpu_model(),
                params=sum(x.numel() for x in model.parameters()))
     say = print if verbose else (lambda *a, **k: None)
+    res["freed_memory_kept"] = keep_freed_memory()  # as every stage of the lab runs (`pick_device`): both models race with it
     say(f"bench [{p.name}]: {res['params']/1e6:.2f}M parameters, {res['threads']} threads on {res['cpu']}, torch {res['torch']}")
     compile = p.pretrain.compile  # race the lab as the preset runs it: compiled where its trainer compiles
     res["decode_b1"] = decode_bench(model, hf, 1, n_new, reps=reps, compile=compile); say("  decode b1:", _fmt(res["decode_b1"]))
@@ -263,6 +325,9 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
     say("  bf16:     ", _fmt(res["train_bf16"]))
     if compile: res["lab_step"] = lab_step_bench(p, B, T, reps=reps); say("  lab step: ", _fmt(res["lab_step"]))
     res["attention"] = attention_kernel_bench(p, B, T, reps=reps); say("  attention:", _fmt(res["attention"]))
+    res["allocator"] = al = allocator_bench(p, B, T, reps=reps)
+    say("  allocator: keeping freed memory, tok/s", ", ".join(f"{k} {al[k]['speedup']:.2f}x" for k in ("ours", "hf", "lab")),
+        f"| ours/🤗 {al['train_vs_hf_default']:.2f}x -> {al['train_vs_hf_kept']:.2f}x | peak {al['default_rss_mb']:,.0f} -> {al['kept_rss_mb']:,.0f} MB")
     res["peak_flops"] = peak_matmul_flops(reps=reps)
     res["peak_flops_bf16"] = peak_matmul_flops(2048 if native_bf16 else 512, reps=reps if native_bf16 else 1, dtype=torch.bfloat16)  # 512²: a second, not a minute, where emulated
     for k in ("train", "train_fp32"):
@@ -275,7 +340,9 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
     res["headline"] = dict(train_vs_hf=res["train"]["speedup"], decode_vs_hf_b1=res["decode_b1"]["speedup"],
                            decode_vs_hf_b8=res["decode_b8"]["speedup"], kv_cache_speedup=res["kv_cache"]["speedup"],
                            train_mfu=res["train"]["mfu"],  # in the trainer's precision
-                           attn_blocked_vs_sdpa=res["attention"]["step_speedup"])  # what 02's attention kernel gains in the whole step
+                           attn_blocked_vs_sdpa=res["attention"]["step_speedup"],  # what 02's attention kernel gains in the whole step
+                           train_vs_hf_glibc=res["allocator"]["train_vs_hf_default"],  # the race again, both in a process with glibc's defaults
+                           kept_memory_lab_step=res["allocator"]["lab"]["speedup"])  # what keeping freed memory gains in the trainer's step
     if "train_fp32" in res: res["headline"].update(train_vs_hf_fp32=res["train_fp32"]["speedup"], train_mfu_fp32=res["train_fp32"]["mfu"])
     spread = lambda xs: (min(xs), max(xs))  # the training ratios move most with this shared machine: their rounds' range goes beside them
     res["headline_rounds"] = dict(train_vs_hf=spread(res["train"]["speedup_rounds"]), train_mfu=spread(res["train"]["mfu_rounds"]))
@@ -289,7 +356,7 @@ def _fmt(r:dict)->str:
 
 # %% ../nbs/11_bench.ipynb #49276002
 TARGETS = dict(train_vs_hf=1.3, decode_vs_hf_b1=2.0, decode_vs_hf_b8=None, kv_cache_speedup=6.0, train_mfu=0.6, attn_blocked_vs_sdpa=None,
-               train_vs_hf_fp32=1.3, train_mfu_fp32=0.6)  # the same targets for the fp32 rows (CPUs with bf16 report both)
+               train_vs_hf_fp32=1.3, train_mfu_fp32=0.6, train_vs_hf_glibc=1.3, kept_memory_lab_step=None)  # the same targets for the fp32 rows (CPUs with bf16 report both)
 
 def bench_table(res:dict)->str:
     "The headline ratios (medians) as a plain-text table, with the targets of the speed issue and, for training, the range over the rounds"

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['PRESETS', 'STAGE_NAMES', 'M_TRIM_THRESHOLD', 'M_MMAP_THRESHOLD', 'StageConfig', 'Preset', 'preset_name', 'get_preset',
            'summarizer_stage', 'preset_has_stage', 'scored_stages', 'stage_seeds', 'seeded', 'keep_freed_memory',
-           'cpu_has_bf16', 'cpu_model', 'pick_device', 'setup', 'repo_root', 'DataNotFoundError', 'data_candidates',
-           'data_dir', 'runs_dir', 'figures_dir', 'read_jsonl']
+           'peak_memory_mb', 'cpu_has_bf16', 'cpu_model', 'pick_device', 'setup', 'repo_root', 'DataNotFoundError',
+           'data_candidates', 'data_dir', 'runs_dir', 'figures_dir', 'read_jsonl']
 
 # %% ../nbs/00_config.ipynb #a824d306
 import os, json, gzip, time, math, random, hashlib, platform, ctypes
@@ -168,6 +168,12 @@ def keep_freed_memory()->bool:
     except (OSError, AttributeError): return False  # macOS, Windows, musl: nothing to set
     big = 1 << 30  # blocks below 1 GiB come from the heap; free memory at its top is kept up to 1 GiB
     return bool(libc.mallopt(M_MMAP_THRESHOLD, big)) and bool(libc.mallopt(M_TRIM_THRESHOLD, big))
+
+def peak_memory_mb()->float|None:
+    "This process's peak resident memory in MB: Linux's VmHWM, which starts afresh in a new program (`ru_maxrss` starts at the size of the process it was forked from); None elsewhere"
+    try: line = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM:"))
+    except (OSError, StopIteration): return None
+    return int(line.split()[1]) / 1024  # kB
 
 # %% ../nbs/00_config.ipynb #80a50bde
 def _cpu_supports(probe:str)->bool: return getattr(torch.cpu, probe, lambda: False)()  # older torch lacks some probes
