@@ -267,7 +267,7 @@ def allocator_bench(p:Preset, batch_size:int, seq_len:int,
                     warmup:int=5, # untimed steps of each kind first
                    )->dict:
     "`race_steps` in two fresh processes, glibc's default allocator and `keep_freed_memory`, timed in turns: tokens/s, page faults per step, peak memory"
-    kids, errs, blocks = {}, {}, dict(default=[], kept=[])
+    kids, errs, applied, blocks = {}, {}, {}, dict(default=[], kept=[])
     def read(how):
         line = kids[how].stdout.readline()
         if not line: errs[how].seek(0); raise RuntimeError(f"allocator_bench: the {how} process died:\n{errs[how].read()[-3000:]}")
@@ -278,18 +278,19 @@ def allocator_bench(p:Preset, batch_size:int, seq_len:int,
             kids[how] = subprocess.Popen([sys.executable, "-c", "import sys; from tldr_lab.bench import _allocator_child; _allocator_child(*sys.argv[1:3], *map(int, sys.argv[3:]))",
                                           p.name, how, str(batch_size), str(seq_len), str(warmup)],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errs[how], text=True)
-            kept = read(how)["kept"]
+            applied[how] = read(how)["kept"]  # ready: warmed up
         for _ in range(reps):
             for how in blocks:
                 kids[how].stdin.write(f"{steps}\n"); kids[how].stdin.flush()
                 blocks[how].append(read(how))
     finally:
         for k in kids.values(): k.kill(); k.wait()
+        for e in errs.values(): e.close()
     med = lambda how, k, f: statistics.median(b[k][f] for b in blocks[how])
     tok_s = lambda how, k: batch_size * seq_len / med(how, k, "s")
     res = {k: dict(default_tok_s=tok_s("default", k), kept_tok_s=tok_s("kept", k), speedup=tok_s("kept", k) / tok_s("default", k),
                    default_faults=med("default", k, "faults"), kept_faults=med("kept", k, "faults")) for k in ("ours", "hf", "lab")}
-    return dict(res, applied=kept, train_vs_hf_default=tok_s("default", "ours") / tok_s("default", "hf"),
+    return dict(res, applied=applied["kept"], train_vs_hf_default=tok_s("default", "ours") / tok_s("default", "hf"),
                 train_vs_hf_kept=tok_s("kept", "ours") / tok_s("kept", "hf"),
                 default_rss_mb=blocks["default"][-1]["rss_mb"], kept_rss_mb=blocks["kept"][-1]["rss_mb"])
 
