@@ -238,8 +238,7 @@ def race_steps(p:Preset, batch_size:int, seq_len:int, seed:int=0)->dict:
     model = bench_model(p, seed)
     batch = _random_batch(model, batch_size, seq_len, seed)
     amp = torch.bfloat16 if cpu_has_bf16() else None  # the trainer's precision on this CPU
-    ours = train_step_fn(model, batch, amp=amp, loss_of=own_loss)
-    if p.pretrain.compile: ours = compiled_step_fn(model, batch, amp=amp, loss_of=own_loss) or ours
+    ours = (p.pretrain.compile and compiled_step_fn(model, batch, amp=amp, loss_of=own_loss)) or train_step_fn(model, batch, amp=amp, loss_of=own_loss)
     torch.manual_seed(seed)
     lab = TransformerLM(ModelConfig.from_preset(p))
     return dict(ours=ours, hf=train_step_fn(to_hf(model), batch, amp=amp, loss_of=hf_own_loss),
