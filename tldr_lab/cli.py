@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PIPELINE', 'runs_dir_of', 'read_post', 'summarize_post', 'reuse_or_compute', 'scored_on_test', 'evaluate_for_report',
-           'run_pipeline', 'write_report', 'build_parser', 'main']
+           'run_pipeline', 'write_report', 'replicate_plan', 'build_parser', 'main']
 
 # %% ../nbs/10_cli.ipynb #cfe5b161
 import argparse, json, os, sys, importlib
@@ -255,7 +255,9 @@ def write_report(p, outs:dict, times:dict)->Path:
     import matplotlib.pyplot as plt
     d = runs_dir(p); dev, amp = pick_device(verbose=False)
     seeds = stage_seeds(p)  # a replicate (`seeded`) says so: its numbers are not the preset's own run
-    how = f"`tldr-lab run --preset {p.name}`" if set(seeds.values()) == {0} else f"the `{p.name}` pipeline with stage seeds {seeds}"
+    how = (f"`tldr-lab run --preset {p.name}`" if set(seeds.values()) == {0} else
+           f"`tldr-lab run --preset {p.name} --seed {next(iter(seeds.values()))}` (a replicate: every stage seeded so)" if len(set(seeds.values())) == 1 else
+           f"the `{p.name}` pipeline with stage seeds {seeds}")
     pre, sft_s, lora_s, dpo_s, rm, ev = (outs[k] for k in ("pretrain", "sft", "lora", "dpo", "reward", "evaluation"))
     cpu = cpu_model()  # the CPU's name and bf16 instructions: the same preset runs at very different speeds
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else "none"
@@ -316,8 +318,19 @@ def write_report(p, outs:dict, times:dict)->Path:
     out = d/"report.md"; out.write_text("\n".join(L))
     return out
 
+def replicate_plan(preset=None, # preset name
+                   seed:int|None=None, # `tldr-lab run --seed`: every stage seeded this instead of the preset's 0
+                  )->tuple:
+    "(the preset to run, the runs folder to write it to): the preset itself and None (the default folder) without a seed; with one, `seeded` and runs/replicate_s<seed> ($TLDR_LAB_RUNS wins), as `experiments/replicate.py`"
+    from tldr_lab.config import get_preset, seeded, repo_root
+    if seed is None: return get_preset(preset), None
+    root = os.environ.get("TLDR_LAB_RUNS") or repo_root()/"runs"/f"replicate_s{seed}"  # its own folder: no stage of another seed is reused
+    return seeded(preset, seed), Path(root)
+
 def _run(a):
-    out = run_pipeline(a.preset, force=a.force)
+    p, root = replicate_plan(a.preset, a.seed)
+    if root is not None: os.environ["TLDR_LAB_RUNS"] = str(root)  # every stage, and the report card, read it
+    out = run_pipeline(p, force=a.force)
     print(f"report card: {out}")
     print(out.read_text())
     return out
@@ -375,7 +388,9 @@ def build_parser()->argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object with the headline ratios")
     p.set_defaults(func=_bench)
     p = sub.add_parser("run", help="the whole lab: every stage in order (finished ones reused), then the report card", formatter_class=fmt)
-    _add_preset(p); p.add_argument("--force", action="store_true", help="retrain every stage"); p.set_defaults(func=_run)
+    _add_preset(p); p.add_argument("--force", action="store_true", help="retrain every stage")
+    p.add_argument("--seed", type=int, default=None, help="a replicate of the recipe: every stage seeded N instead of 0, in runs/replicate_s<N> (or $TLDR_LAB_RUNS)")
+    p.set_defaults(func=_run)
     return ap
 
 # %% ../nbs/10_cli.ipynb #137b97ef
