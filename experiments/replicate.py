@@ -9,19 +9,19 @@ repeats the preset's own pipeline (`run_pipeline`, the code behind `tldr-lab run
 machine, changing only each stage config's `seed` (the model's initialization, the data order): the difference
 between it and runs/cpu is what a learner's run of the recipe can expect from chance. Everything it builds, the
 tokenizer included, goes to runs/replicate_s<SEED>/cpu (`TLDR_LAB_RUNS`), and its report card scores test once, as
-`tldr-lab run` does. Run it on an otherwise idle machine: the stages have time budgets.
+`tldr-lab run` does. `tldr-lab run --preset cpu --seed SEED` is the same run from the shell. Run it on an otherwise
+idle machine: the stages have time budgets.
 """
 import os, sys, time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-os.environ["TLDR_LAB_RUNS"] = str(ROOT/"runs"/f"replicate_s{SEED}")  # before tldr_lab reads it
-from tldr_lab.config import seeded, cpu_model
-from tldr_lab.cli import run_pipeline
+from tldr_lab.config import cpu_model
+from tldr_lab.cli import run_pipeline, replicate_plan  # `tldr-lab run --seed`'s plan: the seeded preset and runs/replicate_s<SEED>
 
 if __name__ == "__main__":
-    p = seeded("cpu", SEED)
+    os.environ.pop("TLDR_LAB_RUNS", None)  # always runs/replicate_s<SEED>, as before, even where the shell names another folder
+    p, root = replicate_plan("cpu", SEED)
+    os.environ["TLDR_LAB_RUNS"] = str(root)
     t0 = time.time()
     report = run_pipeline(p, progress=False)
     print(f"{cpu_model()}: seed {SEED}, {(time.time() - t0) / 60:.1f} min -> {report}")
