@@ -6,7 +6,8 @@
 __all__ = ['hf_logits', 'own_loss', 'hf_own_loss', 'TARGETS', 'DATASHEET_BF16_TFLOPS', 'interleaved_times', 'interleaved_median',
            'round_ratios', 'peak_matmul_flops', 'train_step_fn', 'bench_model', 'decode_bench', 'kv_cache_bench',
            'warmed', 'compiled_step_fn', 'train_bench', 'lab_step_bench', 'amp_train_bench', 'attention_kernel_bench',
-           'race_steps', 'allocator_bench', 'run_bench', 'bench_table', 'gpu_train_bench']
+           'race_steps', 'allocator_bench', 'adamw_bench', 'lookup_bench', 'run_bench', 'bench_table',
+           'gpu_train_bench']
 
 # %% ../nbs/11_bench.ipynb #37dda78e
 from .config import *
@@ -62,7 +63,7 @@ def train_step_fn(model, # a model to train
                  ):
     "A zero-argument callable doing one full AdamW step on `batch` (the same optimizer settings as the lab's trainer)"
     model.train()
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1, fused=True)  # fused, as the trainer
     x, y = batch[:, :-1], batch[:, 1:]
     loss_of = loss_of or (lambda m, x, y: F.cross_entropy(logits_of(m, x).flatten(0, 1).float(), y.flatten()))
     def step():
@@ -179,7 +180,7 @@ def _lab_step(model, batch, compile:bool):
     "One training step of the lab's own loss path (target log-probs) as the trainer runs it: bf16 autocast where the CPU has it, compiled if asked"
     amp = torch.bfloat16 if cpu_has_bf16() else None
     fwd = torch.compile(model) if compile else model
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1, fused=True)
     def step():
         with torch.autocast("cpu", dtype=amp, enabled=amp is not None): loss = -fwd(batch[:, :-1], targets=batch[:, 1:]).mean()
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
@@ -293,6 +294,33 @@ def allocator_bench(p:Preset, batch_size:int, seq_len:int,
                 train_vs_hf_kept=tok_s("kept", "ours") / tok_s("kept", "hf"),
                 default_rss_mb=blocks["default"][-1]["rss_mb"], kept_rss_mb=blocks["kept"][-1]["rss_mb"])
 
+# %% ../nbs/11_bench.ipynb #optlk002
+def adamw_bench(p:Preset, reps:int=5, seed:int=0)->dict:
+    "One AdamW update of the preset's model, PyTorch's default (foreach) against fused, interleaved"
+    from tldr_lab.train import param_groups
+    model = bench_model(p, seed)
+    for w in model.parameters(): w.grad = torch.randn_like(w) * 1e-3
+    opts = {kind: torch.optim.AdamW(param_groups(model, 0.1), lr=1e-4, betas=(0.9, 0.95), **{kind: True}) for kind in ("foreach", "fused")}
+    t = interleaved_median({k: o.step for k, o in opts.items()}, reps)
+    return dict(foreach_ms=t["foreach"] * 1e3, fused_ms=t["fused"] * 1e3, speedup=t["foreach"] / t["fused"])
+
+def lookup_bench(p:Preset, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
+    "The compiled token lookup, forward + backward at the training batch: `nn.Embedding` against `embed` (02)"
+    from tldr_lab.model import embed
+    g = torch.Generator().manual_seed(seed)
+    emb = torch.nn.Embedding(p.vocab_size, p.d_model)
+    ids = torch.randint(0, p.vocab_size, (batch_size, seq_len), generator=g)
+    up = torch.randn(batch_size, seq_len, p.d_model, generator=g)
+    fns = dict(module=torch.compile(lambda e, i: e(i)), embed=torch.compile(embed))
+    def run(f):
+        def step(): emb.weight.grad = None; f(emb, ids).backward(up)
+        return warmed(step)
+    steps = {k: s for k, f in fns.items() if (s := run(f)) is not None}
+    compiled = len(steps) == len(fns)
+    if not compiled: steps = dict(module=lambda: emb(ids).backward(up), embed=lambda: embed(emb, ids).backward(up))  # no compiler here
+    t = interleaved_median(steps, reps)
+    return dict(module_ms=t["module"] * 1e3, embed_ms=t["embed"] * 1e3, speedup=t["module"] / t["embed"], compiled=compiled)
+
 # %% ../nbs/11_bench.ipynb #4b6e533d
 def run_bench(preset:str|Preset|None=None, # preset or its name
               reps:int=5, # interleaved repetitions (median)
@@ -328,6 +356,8 @@ def run_bench(preset:str|Preset|None=None, # preset or its name
     res["allocator"] = al = allocator_bench(p, B, T, reps=reps)
     say("  allocator: keeping freed memory, tok/s", ", ".join(f"{k} {al[k]['speedup']:.2f}x" for k in ("ours", "hf", "lab")),
         f"| ours/🤗 {al['train_vs_hf_default']:.2f}x -> {al['train_vs_hf_kept']:.2f}x | peak {al['default_rss_mb']:,.0f} -> {al['kept_rss_mb']:,.0f} MB")
+    res["adamw"] = adamw_bench(p, reps=reps); say("  adamw:    ", _fmt(res["adamw"]))
+    res["lookup"] = lookup_bench(p, B, T, reps=reps); say("  lookup:   ", _fmt(res["lookup"]))
     res["peak_flops"] = peak_matmul_flops(reps=reps)
     res["peak_flops_bf16"] = peak_matmul_flops(2048 if native_bf16 else 512, reps=reps if native_bf16 else 1, dtype=torch.bfloat16)  # 512²: a second, not a minute, where emulated
     for k in ("train", "train_fp32"):

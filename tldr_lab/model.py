@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['ATTN_BLOCK', 'ModelConfig', 'RMSNorm', 'rope_tables', 'apply_rope', 'KVCache', 'blocked_attention_fwd',
            'blocked_attention_bwd', 'blocked_causal_attention', 'Attention', 'SwiGLU', 'MoE', 'Block', 'token_logprobs',
-           'target_span', 'target_window', 'window_logprobs', 'CopyHead', 'TransformerLM', 'target_logprobs',
-           'compiled_token_step', 'param_counts', 'flops_per_token', 'kv_cache_bytes_per_token',
+           'target_span', 'target_window', 'window_logprobs', 'CopyHead', 'embedding_grad', 'embed', 'TransformerLM',
+           'target_logprobs', 'compiled_token_step', 'param_counts', 'flops_per_token', 'kv_cache_bytes_per_token',
            'activation_floats_per_token', 'train_memory_estimate', 'hf_config', 'trunk_model', 'to_hf', 'from_hf',
            'demo_tokens', 'quick_train', 'eval_loss']
 
@@ -222,6 +222,7 @@ def _(dout, q, k, v, probs, block): return q.new_empty(q.shape), k.new_empty(k.s
 def _save(ctx, inputs, output):
     q, k, v, block = inputs
     ctx.block = block
+    ctx.set_materialize_grads(False)  # the probabilities get no gradient: else autograd fills a zero one as big as them
     ctx.save_for_backward(q, k, v, output[1])
 
 def _backward(ctx, dout, dprobs):  # the probabilities are an internal output: their gradient is never used
@@ -457,6 +458,36 @@ class CopyHead(nn.Module):
         return torch.log(torch.sigmoid(g) * logits.softmax(-1) + torch.sigmoid(-g) * p_copy + 1e-30)  # 1e-30: log(0) has no gradient
 
 
+# %% ../nbs/02_model.ipynb #emb0a002
+@torch.library.custom_op("tldr_lab::embedding_grad", mutates_args=())
+def embedding_grad(grad:Tensor, # (..., d) gradient of the looked-up vectors
+                   ids:Tensor, # (...) the token ids that were looked up
+                   n_rows:int, # rows of the embedding table
+                  )->Tensor:
+    "Gradient (n_rows, d) of the lookup `weight[ids]`: each row of `grad` added into its token's row"
+    d = grad.shape[-1]
+    return grad.new_zeros(n_rows, d).index_add_(0, ids.flatten(), grad.reshape(-1, d))
+
+@embedding_grad.register_fake
+def _(grad, ids, n_rows): return grad.new_empty(n_rows, grad.shape[-1])
+
+class _Lookup(torch.autograd.Function):
+    "`F.embedding`, with `embedding_grad` as its backward"
+    @staticmethod
+    def forward(weight, ids): return F.embedding(ids, weight)
+    @staticmethod
+    def setup_context(ctx, inputs, output): ctx.save_for_backward(inputs[1]); ctx.n_rows = inputs[0].shape[0]
+    @staticmethod
+    def backward(ctx, grad): return embedding_grad(grad.contiguous(), ctx.saved_tensors[0], ctx.n_rows), None
+
+def embed(emb:nn.Embedding, # the token embedding
+          ids:Tensor, # token ids
+         )->Tensor:
+    "`emb(ids)`; when it trains on a CPU, with the `index_add_` backward above"
+    if ids.device.type == "cpu" and emb.weight.requires_grad and torch.is_grad_enabled(): return _Lookup.apply(emb.weight, ids)
+    return emb(ids)
+
+
 # %% ../nbs/02_model.ipynb #6aeffd10
 class TransformerLM(nn.Module):
     "Decoder-only Transformer LM in the Llama layout (RMSNorm, RoPE, GQA, SwiGLU, tied embeddings)"
@@ -542,7 +573,7 @@ class TransformerLM(nn.Module):
             raise ValueError(f"KV cache overflow: {past} cached + {T} new tokens > max_len {cache.max_len}")
         cos, sin = self._rope(T, past, position_ids)
         mask, is_causal = self._mask(T, past, attention_mask, output_attentions, input_ids.device)
-        x = self.tok_emb(input_ids)
+        x = embed(self.tok_emb, input_ids)
         attns = []
         for layer in self.layers:
             x, w = layer(x, cos, sin, mask, is_causal, cache, output_attentions)

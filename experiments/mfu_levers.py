@@ -1,0 +1,229 @@
+"""What else could lift the cpu preset's bf16 training MFU toward 0.6? (issue 8, scratch measurements, not a chapter)
+
+    python experiments/mfu_levers.py [parts|attention|layout|loss|heads|modes ...] [--reps N]   # default: all, 9 rounds
+
+Each part races variants of `11_bench`'s headline step (the cpu preset's model without copy head, bf16 autocast,
+compiled, one AdamW step on one random batch of 16 × 384) interleaved round by round, beside a 2048² bf16 matmul timed
+in the same rounds, and prints each variant's median step time and MFU (the bench's formula). Every variant appears
+twice (`name`, `name2`) so that the spread between twins shows this VM's noise. Run it on an otherwise idle machine.
+
+- `parts`: the step before and after the two changes of 2026-12-07: the token lookup's `index_add_` backward
+  (`02_model`'s `embed`) and fused AdamW (`03_pretrain`'s trainer): base / embed / fused / both.
+- `attention`: `02_model`'s blocked attention as a custom operator (what the model runs) against the same blocked
+  computation written as plain PyTorch inside the compiled graph, so that Inductor fuses its softmax and mask.
+- `layout`: one layer's blocked attention, forward + backward, with the grouped query heads laid out
+  (B, Hk, T, g, d), so that a query block of all g heads is a view and the per-block copies go; the model's kernel beside it.
+- `loss`: the output layer and its log-softmax fused by row chunks (an autograd Function that keeps softmax − onehot
+  for the backward, so the (B·T, V) logits never leave the cache), traced by `torch.compile`, against the model's path.
+- `heads`: the same width with 3 heads of 64 (MQA: 1 K/V head, and MHA: 3) against the preset's 6 heads of 32
+  (3 K/V heads): a different model, so its losses are not comparable; it asks only what head size does to MFU.
+- `modes`: `torch.compile`'s default mode against max-autotune-no-cudagraphs, in bf16.
+"""
+import sys, statistics, types, inspect, textwrap
+import torch, torch.nn.functional as F
+import tldr_lab.model as M
+from tldr_lab.config import get_preset
+from tldr_lab.model import TransformerLM, ModelConfig, flops_per_token, blocked_causal_attention, _n_probs, _blocks, _causal_bias
+from tldr_lab.bench import _random_batch, own_loss, keep_freed_memory, interleaved_times, compiled_step_fn, train_step_fn
+
+P = get_preset("cpu")
+B, T = P.pretrain.batch_size, P.ctx_len
+
+def race(make:dict, reps:int):
+    "make: name -> (model, step); each twice; prints ms, MFU and the first two losses of each"
+    fns, losses, flops = {}, {}, {}
+    for name, mk in make.items():
+        for twin in (name, name + "2"):
+            model, step = mk()
+            fns[twin], flops[twin] = step, flops_per_token(model.cfg, T) * B * T
+            losses[twin] = [round(float(step().detach()), 5) for _ in range(2)]
+    print("losses of the first two steps:", losses)
+    a, b = (torch.randn(2048, 2048, dtype=torch.bfloat16) for _ in range(2))
+    fns["peak"] = lambda: a @ b
+    r = interleaved_times(fns, reps)
+    peak = 2 * 2048 ** 3 / statistics.median(r.pop("peak"))
+    for k, v in r.items():
+        s = statistics.median(v)
+        print(f"  {k:<14} {s * 1e3:6.1f} ms  MFU {flops[k] / s / peak:.3f}")
+
+def model_of(**kw):
+    torch.manual_seed(0)
+    return TransformerLM(ModelConfig.from_preset(P, copy_dim=0, **kw))
+
+def compiled(model, mode=None):
+    batch = _random_batch(model, B, T, 0)
+    if mode is None: return model, compiled_step_fn(model, batch, amp=torch.bfloat16, loss_of=own_loss)
+    fwd = torch.compile(model, mode=mode)
+    step = train_step_fn(model, batch, amp=torch.bfloat16, loss_of=lambda m, x, y: own_loss(fwd, x, y))
+    step(); step()
+    return model, step
+
+def swap_method(obj, cls, method:str, old:str, new:str, name:str):
+    "Bind to `obj` a copy of `cls.method` with `old` replaced by `new` in its source, defined in tldr_lab.model's globals"
+    src = textwrap.dedent(inspect.getsource(getattr(cls, method))).replace(f"def {method}(", f"def {name}(").replace(old, new)
+    assert new in src
+    exec(src, M.__dict__)  # the module's own globals: torch.compile guards them as it does the original's
+    setattr(obj, method, types.MethodType(M.__dict__[name], obj))
+
+# ---- parts: embed and fused AdamW
+def step_with(fused:bool, plain_lookup:bool):
+    model = model_of()
+    if plain_lookup: swap_method(model, TransformerLM, "forward", "embed(self.tok_emb, input_ids)", "self.tok_emb(input_ids)", "_forward_plain_lookup")
+    batch = _random_batch(model, B, T, 0)
+    fwd = torch.compile(model)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1, **({"fused": True} if fused else {}))
+    x, y = batch[:, :-1], batch[:, 1:]
+    def step():
+        with torch.autocast("cpu", dtype=torch.bfloat16): loss = -fwd(x, targets=y).mean()
+        loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
+        return loss
+    step(); step()
+    return model, step
+
+def parts(reps):
+    race(dict(base=lambda: step_with(False, True), embed=lambda: step_with(False, False),
+              fused=lambda: step_with(True, True), both=lambda: step_with(True, False)), reps)
+
+# ---- attention: the blocked computation traced by torch.compile instead of a custom operator
+def traced_blocked_attention(q, k, v, block:int=64):
+    Bq, H, Tq, d = q.shape; Hk = k.shape[1]; g = H // Hk
+    dt = torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else q.dtype
+    with torch.autocast("cpu", enabled=False):
+        q5, k, v = (q.to(dt) * d ** -0.5).view(Bq, Hk, g, Tq, d), k.to(dt), v.to(dt)
+        outs = []
+        for i, e in _blocks(Tq, block):
+            s = (q5[:, :, :, i:e].reshape(Bq, Hk, g * (e - i), d) @ k[:, :, :e].transpose(-1, -2)).view(Bq, Hk, g, e - i, e)
+            later = torch.arange(e, device=q.device)[None] > torch.arange(i, e, device=q.device)[:, None]
+            p = s.masked_fill(later, float("-inf")).softmax(-1).view(Bq, Hk, g * (e - i), e)
+            outs.append((p @ v[:, :, :e]).view(Bq, Hk, g, e - i, d))
+        return torch.cat(outs, 3).view(Bq, H, Tq, d)
+M._traced_blocked_attention = traced_blocked_attention
+
+def traced_model():
+    model = model_of()
+    for layer in model.layers:
+        swap_method(layer.attn, M.Attention, "forward", "y = blocked_causal_attention(q, k, v)", "y = _traced_blocked_attention(q, k, v)", "_forward_traced_attention")
+    return compiled(model)
+
+def attention(reps):
+    race(dict(custom_op=lambda: compiled(model_of()), traced=traced_model), reps)
+
+# ---- layout: one layer, query heads as (B, Hk, T, g, d)
+@torch.library.custom_op("mfu_levers::attn_fwd", mutates_args=())
+def attn_fwd(q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor]:
+    Bq, Hk, Tq, g, d = q.shape
+    out, probs = q.new_empty(Bq, Tq, Hk, g, d), q.new_empty(_n_probs(Bq, Hk, g, Tq, block))
+    o = 0
+    for i, e in _blocks(Tq, block):
+        n = Bq * Hk * g * (e - i) * e
+        s = probs[o:o + n].view(Bq, Hk, (e - i) * g, e); o += n
+        torch.matmul(q[:, :, i:e].view(Bq, Hk, (e - i) * g, d), k[:, :, :e].transpose(-1, -2), out=s)
+        s.view(Bq, Hk, e - i, g, e)[..., i:].add_(_causal_bias(e - i, s.dtype, s.device)[:, None])
+        torch.ops.aten._softmax.out(s, -1, False, out=s)
+        out[:, i:e] = (s @ v[:, :, :e]).view(Bq, Hk, e - i, g, d).transpose(1, 2)
+    return out, probs
+@attn_fwd.register_fake
+def _(q, k, v, block):
+    Bq, Hk, Tq, g, d = q.shape
+    return q.new_empty(Bq, Tq, Hk, g, d), q.new_empty(_n_probs(Bq, Hk, g, Tq, block))
+@torch.library.custom_op("mfu_levers::attn_bwd", mutates_args=())
+def attn_bwd(dout:torch.Tensor, q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, probs:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    Bq, Hk, Tq, g, d = q.shape
+    do = dout.transpose(1, 2).contiguous()
+    dq, dk = torch.empty_like(q), torch.zeros(k.shape, dtype=torch.float32)
+    dv, o = torch.zeros_like(dk), 0
+    for i, e in _blocks(Tq, block):
+        n = Bq * Hk * g * (e - i) * e
+        p = probs[o:o + n].view(Bq, Hk, (e - i) * g, e); o += n
+        qb, dob = q[:, :, i:e].view(Bq, Hk, (e - i) * g, d), do[:, :, i:e].view(Bq, Hk, (e - i) * g, d)
+        dv[:, :, :e] += p.transpose(-1, -2) @ dob
+        ds = torch._softmax_backward_data(dob @ v[:, :, :e].transpose(-1, -2), p, -1, p.dtype)
+        torch.matmul(ds, k[:, :, :e], out=dq[:, :, i:e].view(Bq, Hk, (e - i) * g, d))
+        dk[:, :, :e] += ds.transpose(-1, -2) @ qb
+    return dq, dk.to(k.dtype), dv.to(v.dtype)
+@attn_bwd.register_fake
+def _(dout, q, k, v, probs, block): return q.new_empty(q.shape), k.new_empty(k.shape), v.new_empty(v.shape)
+def _save(ctx, inputs, output):
+    q, k, v, block = inputs
+    ctx.block = block; ctx.set_materialize_grads(False); ctx.save_for_backward(q, k, v, output[1])
+def _bwd(ctx, dout, dprobs):
+    q, k, v, probs = ctx.saved_tensors
+    return (*attn_bwd(dout.contiguous(), q, k, v, probs, ctx.block), None)
+attn_fwd.register_autograd(_bwd, setup_context=_save)
+
+def layout(reps):
+    H, Hk, d, dt = P.n_heads, P.n_kv_heads, P.d_model // P.n_heads, torch.bfloat16
+    g = torch.Generator().manual_seed(0)
+    q = torch.randn(B, H, T, d, generator=g).to(dt).requires_grad_()
+    k, v = (torch.randn(B, Hk, T, d, generator=g).to(dt).requires_grad_() for _ in range(2))
+    up = torch.randn(B, T, H * d, generator=g).to(dt)
+    def model_kernel(): return blocked_causal_attention(q, k, v).transpose(1, 2).reshape(B, T, H * d)
+    def grouped():
+        q5 = (q * d ** -0.5).view(B, Hk, H // Hk, T, d).transpose(2, 3).contiguous()
+        return attn_fwd(q5, k.contiguous(), v.contiguous(), 64)[0].view(B, T, H * d)
+    outs = {}
+    for name, f in (("model", model_kernel), ("grouped", grouped)):
+        q.grad = k.grad = v.grad = None
+        y = f(); y.backward(up)
+        outs[name] = [y.detach().float()] + [t.grad.float() for t in (q, k, v)]
+    print("largest difference (out, dq, dk, dv):", [round((a - b).abs().max().item(), 4) for a, b in zip(*outs.values())])
+    def step(f):
+        def s(): q.grad = k.grad = v.grad = None; f().backward(up)
+        return s
+    r = interleaved_times(dict(model=step(model_kernel), grouped=step(grouped), model2=step(model_kernel), grouped2=step(grouped)), reps)
+    for name, t in r.items(): print(f"  {name:<9} {statistics.median(t) * 1e3:6.2f} ms (one layer, bf16)")
+
+# ---- loss: output layer + log-softmax by row chunks
+class ChunkedTargetLogprobs(torch.autograd.Function):
+    "log softmax(h Wᵀ)[y] per row, by chunks of rows; keeps P = softmax − onehot (h's dtype) for the backward"
+    chunk = 512
+    @staticmethod
+    def forward(ctx, h, w, y):
+        logps, Ps = [], []
+        for r0 in range(0, h.shape[0], ChunkedTargetLogprobs.chunk):
+            logits = (h[r0:r0 + ChunkedTargetLogprobs.chunk] @ w.t()).float()
+            yc = y[r0:r0 + ChunkedTargetLogprobs.chunk, None]
+            lse = logits.logsumexp(-1, keepdim=True)
+            logps.append((logits.gather(1, yc) - lse)[:, 0])
+            onehot = torch.arange(logits.shape[1], device=logits.device)[None] == yc
+            Ps.append(((logits - lse).exp() - onehot.float()).to(h.dtype))
+        P_ = torch.cat(Ps)
+        ctx.save_for_backward(h, w, P_)
+        return torch.cat(logps)
+    @staticmethod
+    def backward(ctx, g):
+        h, w, P_ = ctx.saved_tensors
+        gs = (-g).to(h.dtype)[:, None]  # d log p(y) / d logits = onehot − softmax = −P
+        return (P_ @ w) * gs, P_.t() @ (h * gs), None
+
+def chunked_loss_forward(self, input_ids, targets=None, **kw):
+    h = TransformerLM.forward(self, input_ids, return_hidden=True)
+    dt = torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else h.dtype
+    with torch.autocast("cpu", enabled=False):
+        lp = ChunkedTargetLogprobs.apply(h.reshape(-1, h.shape[-1]).to(dt), self.lm_head.weight.to(dt), targets.reshape(-1))
+    return lp.view(targets.shape)
+
+def chunked_model():
+    model = model_of()
+    model.forward = types.MethodType(chunked_loss_forward, model)
+    return compiled(model)
+
+def loss(reps):
+    race(dict(model_path=lambda: compiled(model_of()), chunked=chunked_model), reps)
+
+def heads(reps):
+    race({"6x32_kv3": lambda: compiled(model_of()), "3x64_kv1": lambda: compiled(model_of(n_heads=3, n_kv_heads=1)),
+          "3x64_kv3": lambda: compiled(model_of(n_heads=3, n_kv_heads=3))}, reps)
+
+def modes(reps):
+    race(dict(default=lambda: compiled(model_of()), max_autotune=lambda: compiled(model_of(), "max-autotune-no-cudagraphs")), reps)
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    reps = int(args[args.index("--reps") + 1]) if "--reps" in args else 9
+    names = [a for a in args if a in ("parts", "attention", "layout", "loss", "heads", "modes")] or ["parts", "attention", "layout", "loss", "heads", "modes"]
+    keep_freed_memory()
+    print(f"cpu preset, batch {B} x {T}, bf16, {torch.get_num_threads()} threads, torch {torch.__version__}")
+    for n in names:
+        print(f"\n[{n}]", flush=True)
+        globals()[n](reps)
