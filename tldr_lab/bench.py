@@ -12,7 +12,8 @@ __all__ = ['hf_logits', 'own_loss', 'hf_own_loss', 'TARGETS', 'DATASHEET_BF16_TF
 # %% ../nbs/11_bench.ipynb #37dda78e
 from .config import *
 from .config import Preset
-from .model import TransformerLM, ModelConfig, flops_per_token, to_hf, blocked_causal_attention
+from .model import TransformerLM, ModelConfig, flops_per_token, to_hf, blocked_causal_attention, embed
+from .train import param_groups
 from .generation import generate_ids
 import json, math, resource, statistics, subprocess, sys, tempfile, time, warnings
 import torch, torch.nn.functional as F
@@ -297,7 +298,6 @@ def allocator_bench(p:Preset, batch_size:int, seq_len:int,
 # %% ../nbs/11_bench.ipynb #optlk002
 def adamw_bench(p:Preset, reps:int=5, seed:int=0)->dict:
     "One AdamW update of the preset's model, PyTorch's default (foreach) against fused, interleaved"
-    from tldr_lab.train import param_groups
     model = bench_model(p, seed)
     for w in model.parameters(): w.grad = torch.randn_like(w) * 1e-3
     opts = {kind: torch.optim.AdamW(param_groups(model, 0.1), lr=1e-4, betas=(0.9, 0.95), **{kind: True}) for kind in ("foreach", "fused")}
@@ -306,7 +306,6 @@ def adamw_bench(p:Preset, reps:int=5, seed:int=0)->dict:
 
 def lookup_bench(p:Preset, batch_size:int, seq_len:int, reps:int=5, seed:int=0)->dict:
     "The compiled token lookup, forward + backward at the training batch: `nn.Embedding` against `embed` (02)"
-    from tldr_lab.model import embed
     g = torch.Generator().manual_seed(seed)
     emb = torch.nn.Embedding(p.vocab_size, p.d_model)
     ids = torch.randint(0, p.vocab_size, (batch_size, seq_len), generator=g)

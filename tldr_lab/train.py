@@ -304,6 +304,14 @@ def _log(self:Trainer, rec:dict):
         with open(self.out_dir/"metrics.jsonl", "a") as f: f.write(json.dumps(rec) + "\n")
     for cb in self.callbacks: cb(self, rec)
 
+def _logged_until(self:Trainer, step:int)->list[dict]:
+    "A resumed run's history: the records of metrics.jsonl up to `step`; those logged after that checkpoint leave the file (they are re-run)"
+    f = self.out_dir/"metrics.jsonl"
+    recs = [json.loads(l) for l in open(f)] if f.exists() else []
+    keep = [r for r in recs if r["step"] <= step]
+    if self.is_main and len(keep) < len(recs): atomic_write(f, lambda t: Path(t).write_text("".join(json.dumps(r) + "\n" for r in keep)))
+    return keep
+
 def run_eval(self:Trainer)->dict:
     "Evaluate, keep the best model by validation loss in `best/`"
     if self.eval_fn is None: return {}
@@ -322,6 +330,7 @@ def fit(self:Trainer, resume:bool=False, # continue from `ckpt/latest.json` when
     "Train until `max_steps` or the time budget; returns the logged records"
     if resume and (d := latest_checkpoint(self.out_dir)) is not None:
         self.load_checkpoint(d)
+        self.history = self._logged_until(self.step)  # whole-run summaries (the last loss) need the steps before the crash
         if self.is_main: print(f"resumed from {d} (step {self.step})")
     elif self.is_main:
         torch.manual_seed(self.seed); random.seed(self.seed); np.random.seed(self.seed)
@@ -349,7 +358,7 @@ def fit(self:Trainer, resume:bool=False, # continue from `ckpt/latest.json` when
     if self.is_main and self.eval_fn is None and self.save_best: save_model(self.model, self.out_dir/"best")
     return self.history
 
-Trainer._log, Trainer.run_eval, Trainer.fit = _log, run_eval, fit
+Trainer._log, Trainer._logged_until, Trainer.run_eval, Trainer.fit = _log, _logged_until, run_eval, fit
 
 # %% ../nbs/03_pretrain.ipynb #6b01ab0c
 def lm_loss(model, batch:dict)->tuple[torch.Tensor, dict]:
