@@ -1,12 +1,14 @@
 """What else could lift the cpu preset's bf16 training MFU toward 0.6? (issue 8, scratch measurements, not a chapter)
 
-    python experiments/mfu_levers.py [parts|attention|layout|loss|heads|modes ...] [--reps N]   # default: all, 9 rounds
+    python experiments/mfu_levers.py [profile|parts|attention|layout|loss|heads|modes ...] [--reps N]   # default: all, 9 rounds
 
 Each part races variants of `11_bench`'s headline step (the cpu preset's model without copy head, bf16 autocast,
 compiled, one AdamW step on one random batch of 16 × 384) interleaved round by round, beside a 2048² bf16 matmul timed
 in the same rounds, and prints each variant's median step time and MFU (the bench's formula). Every variant appears
 twice (`name`, `name2`) so that the spread between twins shows this VM's noise. Run it on an otherwise idle machine.
 
+- `profile`: where the step's time goes, with Inductor's generated kernels profiled one by one
+  (`torch._inductor.config.cpp.enable_kernel_profile`): the table `11_bench` shows, opened inside `CompiledFxGraph`.
 - `parts`: the step before and after the two changes of 2026-12-07: the token lookup's `index_add_` backward
   (`02_model`'s `embed`) and fused AdamW (`03_pretrain`'s trainer): base / embed / fused / both.
 - `attention`: `02_model`'s blocked attention as a custom operator (what the model runs) against the same blocked
@@ -64,6 +66,19 @@ def swap_method(obj, cls, method:str, old:str, new:str, name:str):
     assert new in src
     exec(src, M.__dict__)  # the module's own globals: torch.compile guards them as it does the original's
     setattr(obj, method, types.MethodType(M.__dict__[name], obj))
+
+# ---- profile: the step's operators, Inductor's kernels among them
+def profile(reps):
+    import torch._inductor.config as inductor_config
+    from torch.profiler import profile as torch_profile, ProfilerActivity
+    inductor_config.cpp.enable_kernel_profile = True  # each generated C++ kernel becomes a profiler event
+    model, step = compiled(model_of())
+    r = interleaved_times(dict(step=step), reps)
+    print(f"  step {statistics.median(r['step']) * 1e3:.1f} ms (median of {reps})")
+    with torch_profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+        for _ in range(3): step()
+    print("  per step = the totals below / 3")
+    print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=30, max_name_column_width=90))
 
 # ---- parts: embed and fused AdamW
 def step_with(fused:bool, plain_lookup:bool):
@@ -221,7 +236,8 @@ def modes(reps):
 if __name__ == "__main__":
     args = sys.argv[1:]
     reps = int(args[args.index("--reps") + 1]) if "--reps" in args else 9
-    names = [a for a in args if a in ("parts", "attention", "layout", "loss", "heads", "modes")] or ["parts", "attention", "layout", "loss", "heads", "modes"]
+    parts_ = ("profile", "parts", "attention", "layout", "loss", "heads", "modes")
+    names = [a for a in args if a in parts_] or list(parts_)
     keep_freed_memory()
     print(f"cpu preset, batch {B} x {T}, bf16, {torch.get_num_threads()} threads, torch {torch.__version__}")
     for n in names:
