@@ -92,7 +92,7 @@ PRESETS = dict(
                 distill_posts=16, distill=StageConfig(lr=1e-3, batch_size=8, max_steps=100, warmup=2, eval_every=100_000)),
     cpu=Preset("cpu", vocab_size=4096, tok_train_chars=20_000_000,
                # 3 query heads of 64 sharing one K/V head (MQA): 9% faster steps in bf16 than 6 heads of 32 with 3 K/V heads, and
-               # lower held-out loss for the same 20 minutes (README "Speed", experiments/head_shape.py)
+               # as good a summarizer in three paired runs (README "Speed" and the runs table, experiments/head_shape.py)
                d_model=192, n_layers=4, n_heads=3, n_kv_heads=1, ctx_len=384, copy_dim=64,
                pretrain_tokens=10_000_000, pretrain_tldr_frac=0.4, max_summary_tokens=32, eval_rows=200, report_rows=0, report_bon_rows=100,
                decoding=dict(num_beams=4, no_repeat_ngram=3, no_repeat_scope="output", prompt_boost=2.0, title_mbr=3.0), title_router=17,
