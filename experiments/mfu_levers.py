@@ -1,6 +1,6 @@
 """What else could lift the cpu preset's bf16 training MFU toward 0.6? (issue 8, scratch measurements, not a chapter)
 
-    python experiments/mfu_levers.py [profile|parts|attention|layout|loss|heads|modes ...] [--reps N]   # default: all, 9 rounds
+    python experiments/mfu_levers.py [profile|parts|attention|layout|loss|heads|modes|previous|blockmajor|lite|rope ...] [--reps N] [--seq T]   # default: all, 9 rounds
 
 Each part races variants of `11_bench`'s headline step (the cpu preset's model without copy head, bf16 autocast,
 compiled, one AdamW step on one random batch of 16 × 384) interleaved round by round, beside a 2048² bf16 matmul timed
@@ -15,11 +15,20 @@ twice (`name`, `name2`) so that the spread between twins shows this VM's noise. 
   computation written as plain PyTorch inside the compiled graph, so that Inductor fuses its softmax and mask.
 - `layout`: one layer's blocked attention, forward + backward, with the grouped query heads laid out
   (B, Hk, T, g, d), so that a query block of all g heads is a view and the per-block copies go; the model's kernel beside it.
+  (Written on 2026-12-07 against the kernel of then; since that evening the model uses this layout itself: see `previous`.)
 - `loss`: the output layer and its log-softmax fused by row chunks (an autograd Function that keeps softmax − onehot
   for the backward, so the (B·T, V) logits never leave the cache), traced by `torch.compile`, against the model's path.
 - `heads`: the same width with 3 heads of 64 (MQA: 1 K/V head, and MHA: 3) against the preset's 6 heads of 32
   (3 K/V heads): a different model, so its losses are not comparable; it asks only what head size does to MFU.
 - `modes`: `torch.compile`'s default mode against max-autotune-no-cudagraphs, in bf16.
+- `blockmajor`: the model's blocked attention against a version that lays the queries out block by block
+  (`query_blocks`: (n_blocks, B, Hk, g·C, d), a short last block padded), so that each block is one contiguous matrix
+  with a compact batch stride: one layer eager, and the compiled step.
+- `previous`: `02_model`'s blocked attention until 2026-12-07 evening (queries (B, H, T, d), the 1/√d scale inside the
+  operator, each block's stacked query heads copied out, its output copied in, dQ concatenated) against the model's
+  (queries position-major, (B, Hk, T, g, d), scaled before the operator; QKᵀ and dO·Vᵀ on slices of Kᵀ and Vᵀ copies).
+- `lite`: the previous kernel with two of the model's changes, not its layout: the scale outside, the Kᵀ and Vᵀ copies.
+- `rope`: RoPE's rotate-half as two half-width products and a `cat` instead of a roll against the signed sine.
 """
 import sys, statistics, types, inspect, textwrap
 import torch, torch.nn.functional as F
@@ -226,6 +235,320 @@ def chunked_model():
 def loss(reps):
     race(dict(model_path=lambda: compiled(model_of()), chunked=chunked_model), reps)
 
+# ---- blockmajor: queries, outputs and their gradients laid out block by block, (n_blocks, B, Hk, g·C, d), a short last
+# block padded; the 1/√d scale outside the operator; each block's QKᵀ and dO·Vᵀ against slices of a transposed copy of K and V
+def query_blocks(q:torch.Tensor, # (B, H, T, d) queries
+                 g:int, # query heads per K/V head
+                 block:int, # queries per block
+                )->torch.Tensor:
+    "(n_blocks, B, H/g, g·block, d): the queries block by block, the g heads of a K/V head stacked; a short last block padded with zeros"
+    B, H, T, d = q.shape
+    nb = (T + block - 1) // block
+    if nb * block != T: q = F.pad(q, (0, 0, 0, nb * block - T))
+    return q.view(B, H // g, g, nb, block, d).permute(3, 0, 1, 2, 4, 5).reshape(nb, B, H // g, g * block, d)
+
+def from_query_blocks(x:torch.Tensor, # (n_blocks, B, Hk, g·block, d), as `query_blocks` lays out
+                      g:int, # query heads per K/V head
+                      T:int, # sequence length before padding
+                     )->torch.Tensor:
+    "(B, H, T, d): `query_blocks` undone, the padded rows dropped"
+    nb, B, Hk, gC, d = x.shape
+    x = x.view(nb, B, Hk, g, gC // g, d).permute(1, 2, 3, 0, 4, 5).reshape(B, Hk * g, nb * (gC // g), d)
+    return x if x.shape[2] == T else x[:, :, :T]  # slice only if padded: eager autograd's backward of a slice writes a new tensor
+
+def _rows(x:torch.Tensor, g:int, block:int, r:int)->torch.Tensor:
+    "The first r query rows of each of the g stacked heads in one block of `query_blocks`' layout, (B, Hk, g, r, d): all of them but in a short last block"
+    B, Hk, gC, d = x.shape
+    return x.view(B, Hk, g, block, d)[:, :, :, :r]
+
+@torch.library.custom_op("mfu_levers::bm_fwd", mutates_args=())
+def bm_fwd(q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor]:
+    "Causal GQA attention of scaled queries laid out by `query_blocks` against keys and values (B, Hk, T, d): the output (laid out as q) and every block's probabilities, flattened"
+    nb, B, Hk, gC, d = q.shape
+    T, g = k.shape[2], gC // block
+    out, probs = torch.empty_like(q), q.new_empty(_n_probs(B, Hk, g, T, block))
+    kT = k.transpose(-1, -2).contiguous()  # (B, Hk, d, T): its first e columns multiply faster than k's first e rows, transposed
+    bias, o = _causal_bias(block, q.dtype, q.device), 0
+    for b, (i, e) in enumerate(_blocks(T, block)):
+        r = e - i  # queries in this block: `block`, fewer in a short last block
+        n = B * Hk * g * r * e
+        s = probs[o:o + n].view(B, Hk, g * r, e); o += n  # the scores are written where their probabilities are kept: no copy
+        qb = _rows(q[b], g, block, r).reshape(B, Hk, g * r, d)  # a view of one contiguous (g·block, d) matrix a sequence; a copy if short
+        torch.matmul(qb, kT[..., :e], out=s)
+        s.view(B, Hk, g, r, e)[..., i:].add_(bias[:r, :r])  # only the diagonal square has keys to hide
+        torch.ops.aten._softmax.out(s, -1, False, out=s)  # in place
+        if r == block: torch.matmul(s, v[:, :, :e], out=out[b])  # straight into the output: no copy
+        else: _rows(out[b], g, block, r).copy_((s @ v[:, :, :e]).view(B, Hk, g, r, d)); _rows(out[b], g, block, block)[:, :, :, r:] = 0
+    return out, probs
+
+@bm_fwd.register_fake
+def _(q, k, v, block):
+    nb, B, Hk, gC, d = q.shape
+    return torch.empty_like(q), q.new_empty(_n_probs(B, Hk, gC // block, k.shape[2], block))
+
+@torch.library.custom_op("mfu_levers::bm_bwd", mutates_args=())
+def bm_bwd(dout:torch.Tensor, q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, probs:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Gradients (dq, dk, dv) of `bm_fwd`, from its stored probabilities; dq and dout laid out as q"
+    nb, B, Hk, gC, d = q.shape
+    T, g = k.shape[2], gC // block
+    dq = torch.empty_like(q)
+    dk = torch.zeros(k.shape, dtype=torch.float32, device=k.device)  # keys get a share from every later block: sum in fp32
+    dv = torch.zeros_like(dk)
+    vT, o = v.transpose(-1, -2).contiguous(), 0
+    for b, (i, e) in enumerate(_blocks(T, block)):
+        r = e - i
+        n = B * Hk * g * r * e
+        p = probs[o:o + n].view(B, Hk, g * r, e); o += n
+        qb, dob = (_rows(x[b], g, block, r).reshape(B, Hk, g * r, d) for x in (q, dout))
+        dv[:, :, :e] += p.transpose(-1, -2) @ dob                                  # dV = Pᵀ dO
+        ds = torch._softmax_backward_data(dob @ vT[..., :e], p, -1, p.dtype)       # dS = P ⊙ (dP − rowsum(dP ⊙ P))
+        if r == block: torch.matmul(ds, k[:, :, :e], out=dq[b])                    # dQ = dS K (the scale is outside)
+        else: _rows(dq[b], g, block, r).copy_((ds @ k[:, :, :e]).view(B, Hk, g, r, d)); _rows(dq[b], g, block, block)[:, :, :, r:] = 0
+        dk[:, :, :e] += ds.transpose(-1, -2) @ qb                                  # dK = dSᵀ Q (Q scaled)
+    return dq, dk.to(k.dtype), dv.to(v.dtype)
+
+@bm_bwd.register_fake
+def _(dout, q, k, v, probs, block): return torch.empty_like(q), k.new_empty(k.shape), v.new_empty(v.shape)
+
+def _bm_save(ctx, inputs, output):
+    q, k, v, block = inputs
+    ctx.block = block
+    ctx.set_materialize_grads(False)  # the probabilities get no gradient: else autograd fills a zero one as big as them
+    ctx.save_for_backward(q, k, v, output[1])
+
+def _bm_backward(ctx, dout, dprobs):  # the probabilities are an internal output: their gradient is never used
+    q, k, v, probs = ctx.saved_tensors
+    return (*bm_bwd(dout.contiguous(), q, k, v, probs, ctx.block), None)
+
+bm_fwd.register_autograd(_bm_backward, setup_context=_bm_save)
+
+def blockmajor_attention(q:torch.Tensor, # (B, H, T, d) queries
+                             k:torch.Tensor, # (B, G, T, d) keys, G dividing H
+                             v:torch.Tensor, # (B, G, T, d) values
+                             block:int=64, # queries per block
+                            )->torch.Tensor:
+    "Causal (grouped-query) attention, the same as `F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)`, faster to train on a CPU"
+    B, H, T, d = q.shape
+    g = H // k.shape[1]
+    dev = q.device.type
+    dt = torch.get_autocast_dtype(dev) if torch.is_autocast_enabled(dev) else q.dtype  # autocast's dtype, as SDPA computes in
+    with torch.autocast(dev, enabled=False):  # inside, autocast would recast the matmuls
+        qb = query_blocks(q.to(dt) * d ** -0.5, g, block)  # the scale here: torch.compile fuses it, and the layout, into RoPE's kernel
+        out = bm_fwd(qb, k.to(dt).contiguous(), v.to(dt).contiguous(), block)[0]
+    return from_query_blocks(out, g, T)
+M._blockmajor_attention = blockmajor_attention
+
+def blockmajor_model():
+    model = model_of()
+    for layer in model.layers:
+        swap_method(layer.attn, M.Attention, "forward", "y = blocked_causal_attention(q, k, v)", "y = _blockmajor_attention(q, k, v)", "_forward_blockmajor")
+    return compiled(model)
+
+def blockmajor(reps): kernels(reps, "model", blocked_causal_attention, "blockmajor", blockmajor_attention, lambda: compiled(model_of()), blockmajor_model)
+
+# ---- lite: the previous kernel with two of the model's changes and not its layout: the 1/√d scale outside the operator
+# (torch.compile fuses it into RoPE's kernel), and QKᵀ, dO·Vᵀ against slices of transposed copies of K and V
+@torch.library.custom_op("mfu_levers::lite_fwd", mutates_args=())
+def lite_fwd(q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor]:
+    "Causal GQA attention by query blocks: the output (B, H, T, d) and every block's probabilities, flattened"
+    B, H, T, d = q.shape
+    Hk = k.shape[1]; g = H // Hk
+    q5 = q.view(B, Hk, g, T, d)  # scaled outside
+    kT = k.transpose(-1, -2).contiguous()
+    out, probs = q.new_empty(B, Hk, g, T, d), q.new_empty(_n_probs(B, Hk, g, T, block))
+    o = 0
+    for i, e in _blocks(T, block):
+        n = B * Hk * g * (e - i) * e
+        s = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n  # the scores are written where their probabilities are kept: no copy
+        qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)  # g heads' queries stacked: one bigger matmul
+        torch.matmul(qb, kT[..., :e], out=s)
+        s.view(B, Hk, g, e - i, e)[..., i:].add_(_causal_bias(e - i, s.dtype, s.device))  # only the diagonal block has keys to hide
+        torch.ops.aten._softmax.out(s, -1, False, out=s)  # in place
+        out[:, :, :, i:e] = (s @ v[:, :, :e]).view(B, Hk, g, e - i, d)
+    return out.view(B, H, T, d), probs
+
+@lite_fwd.register_fake
+def _(q, k, v, block):
+    B, H, T, d = q.shape
+    return q.new_empty(q.shape), q.new_empty(_n_probs(B, k.shape[1], H // k.shape[1], T, block))
+
+@torch.library.custom_op("mfu_levers::lite_bwd", mutates_args=())
+def lite_bwd(dout:torch.Tensor, q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, probs:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Gradients (dq, dk, dv) of `lite_fwd`, from its stored probabilities"
+    B, H, T, d = q.shape
+    Hk = k.shape[1]; g = H // Hk
+    q5, do5 = q.view(B, Hk, g, T, d), dout.view(B, Hk, g, T, d)
+    vT = v.transpose(-1, -2).contiguous()
+    dk = torch.zeros(k.shape, dtype=torch.float32, device=k.device)  # keys get a share from every later block: sum in fp32
+    dv = torch.zeros_like(dk)
+    dqs, o = [], 0
+    for i, e in _blocks(T, block):
+        n = B * Hk * g * (e - i) * e
+        p = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n
+        qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
+        dob = do5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
+        dv[:, :, :e] += p.transpose(-1, -2) @ dob                                          # dV = Pᵀ dO
+        ds = torch._softmax_backward_data(dob @ vT[..., :e], p, -1, p.dtype)  # dS = P ⊙ (dP − rowsum(dP ⊙ P))
+        dqs.append((ds @ k[:, :, :e]).view(B, Hk, g, e - i, d))                              # dQ = dS K / √d
+        dk[:, :, :e] += ds.transpose(-1, -2) @ qb                                          # dK = dSᵀ Q / √d (q5 holds the scale)
+    return torch.cat(dqs, 3).view(B, H, T, d), dk.to(k.dtype), dv.to(v.dtype)
+
+@lite_bwd.register_fake
+def _(dout, q, k, v, probs, block): return q.new_empty(q.shape), k.new_empty(k.shape), v.new_empty(v.shape)
+
+def _lite_save(ctx, inputs, output):
+    q, k, v, block = inputs
+    ctx.block = block
+    ctx.set_materialize_grads(False)  # the probabilities get no gradient: else autograd fills a zero one as big as them
+    ctx.save_for_backward(q, k, v, output[1])
+
+def _lite_backward(ctx, dout, dprobs):  # the probabilities are an internal output: their gradient is never used
+    q, k, v, probs = ctx.saved_tensors
+    return (*lite_bwd(dout.contiguous(), q, k, v, probs, ctx.block), None)
+
+lite_fwd.register_autograd(_lite_backward, setup_context=_lite_save)
+
+def lite_attention(q:torch.Tensor, # (B, H, T, d) queries
+                             k:torch.Tensor, # (B, G, T, d) keys, G dividing H
+                             v:torch.Tensor, # (B, G, T, d) values
+                             block:int=64, # queries per block
+                            )->torch.Tensor:
+    "Causal (grouped-query) attention, the same as `F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)`, faster to train on a CPU"
+    if torch.is_autocast_enabled(q.device.type): # run in autocast's dtype as SDPA does, with autocast off inside (it would recast the matmuls)
+        dt = torch.get_autocast_dtype(q.device.type)
+        with torch.autocast(q.device.type, enabled=False):
+            return lite_fwd((q.to(dt) * q.shape[-1] ** -0.5).contiguous(), k.to(dt).contiguous(), v.to(dt).contiguous(), block)[0]
+    return lite_fwd((q * q.shape[-1] ** -0.5).contiguous(), k.contiguous(), v.contiguous(), block)[0]
+M._lite_attention = lite_attention
+
+def lite_model():
+    model = model_of()
+    for layer in model.layers:
+        swap_method(layer.attn, M.Attention, "forward", "y = blocked_causal_attention(q, k, v)", "y = _lite_attention(q, k, v)", "_forward_lite")
+    return compiled(model)
+
+def lite(reps): kernels(reps, "previous", previous_attention, "lite", lite_attention, previous_model, lite_model)
+
+# ---- previous: 02_model's kernel until 2026-12-07 evening: queries (B, H, T, d), the 1/√d scale inside the operator,
+# each block's stacked query heads copied out (`reshape`), its output copied in, dQ concatenated; QKᵀ against slices of K
+@torch.library.custom_op("mfu_levers::prev_fwd", mutates_args=())
+def prev_fwd(q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor]:
+    "Causal GQA attention by query blocks: the output (B, H, T, d) and every block's probabilities, flattened"
+    B, H, T, d = q.shape
+    Hk = k.shape[1]; g = H // Hk
+    q5 = (q * d ** -0.5).view(B, Hk, g, T, d)  # the g query heads of a K/V head, side by side
+    out, probs = q.new_empty(B, Hk, g, T, d), q.new_empty(_n_probs(B, Hk, g, T, block))
+    o = 0
+    for i, e in _blocks(T, block):
+        n = B * Hk * g * (e - i) * e
+        s = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n  # the scores are written where their probabilities are kept: no copy
+        qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)  # g heads' queries stacked: one bigger matmul
+        torch.matmul(qb, k[:, :, :e].transpose(-1, -2), out=s)
+        s.view(B, Hk, g, e - i, e)[..., i:].add_(_causal_bias(e - i, s.dtype, s.device))  # only the diagonal block has keys to hide
+        torch.ops.aten._softmax.out(s, -1, False, out=s)  # in place
+        out[:, :, :, i:e] = (s @ v[:, :, :e]).view(B, Hk, g, e - i, d)
+    return out.view(B, H, T, d), probs
+
+@prev_fwd.register_fake
+def _(q, k, v, block):
+    B, H, T, d = q.shape
+    return q.new_empty(q.shape), q.new_empty(_n_probs(B, k.shape[1], H // k.shape[1], T, block))
+
+@torch.library.custom_op("mfu_levers::prev_bwd", mutates_args=())
+def prev_bwd(dout:torch.Tensor, q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, probs:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Gradients (dq, dk, dv) of `prev_fwd`, from its stored probabilities"
+    B, H, T, d = q.shape
+    Hk = k.shape[1]; g = H // Hk
+    q5, do5 = (q * d ** -0.5).view(B, Hk, g, T, d), dout.view(B, Hk, g, T, d)
+    dk = torch.zeros(k.shape, dtype=torch.float32, device=k.device)  # keys get a share from every later block: sum in fp32
+    dv = torch.zeros_like(dk)
+    dqs, o = [], 0
+    for i, e in _blocks(T, block):
+        n = B * Hk * g * (e - i) * e
+        p = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n
+        qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
+        dob = do5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
+        dv[:, :, :e] += p.transpose(-1, -2) @ dob                                          # dV = Pᵀ dO
+        ds = torch._softmax_backward_data(dob @ v[:, :, :e].transpose(-1, -2), p, -1, p.dtype)  # dS = P ⊙ (dP − rowsum(dP ⊙ P))
+        dqs.append((ds @ k[:, :, :e]).view(B, Hk, g, e - i, d))                              # dQ = dS K / √d
+        dk[:, :, :e] += ds.transpose(-1, -2) @ qb                                          # dK = dSᵀ Q / √d (q5 holds the scale)
+    return torch.cat(dqs, 3).view(B, H, T, d) * d ** -0.5, dk.to(k.dtype), dv.to(v.dtype)
+
+@prev_bwd.register_fake
+def _(dout, q, k, v, probs, block): return q.new_empty(q.shape), k.new_empty(k.shape), v.new_empty(v.shape)
+
+def _prev_save(ctx, inputs, output):
+    q, k, v, block = inputs
+    ctx.block = block
+    ctx.set_materialize_grads(False)  # the probabilities get no gradient: else autograd fills a zero one as big as them
+    ctx.save_for_backward(q, k, v, output[1])
+
+def _prev_backward(ctx, dout, dprobs):  # the probabilities are an internal output: their gradient is never used
+    q, k, v, probs = ctx.saved_tensors
+    return (*prev_bwd(dout.contiguous(), q, k, v, probs, ctx.block), None)
+
+prev_fwd.register_autograd(_prev_backward, setup_context=_prev_save)
+
+def previous_attention(q:torch.Tensor, # (B, H, T, d) queries
+                             k:torch.Tensor, # (B, G, T, d) keys, G dividing H
+                             v:torch.Tensor, # (B, G, T, d) values
+                             block:int=64, # queries per block
+                            )->torch.Tensor:
+    "Causal (grouped-query) attention, the same as `F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)`, faster to train on a CPU"
+    if torch.is_autocast_enabled(q.device.type): # run in autocast's dtype as SDPA does, with autocast off inside (it would recast the matmuls)
+        dt = torch.get_autocast_dtype(q.device.type)
+        with torch.autocast(q.device.type, enabled=False):
+            return prev_fwd(q.to(dt).contiguous(), k.to(dt).contiguous(), v.to(dt).contiguous(), block)[0]
+    return prev_fwd(q.contiguous(), k.contiguous(), v.contiguous(), block)[0]
+M._previous_attention = previous_attention
+
+def previous_model():
+    model = model_of()
+    for layer in model.layers:
+        swap_method(layer.attn, M.Attention, "forward", "y = blocked_causal_attention(q, k, v)", "y = _previous_attention(q, k, v)", "_forward_previous")
+    return compiled(model)
+
+def kernels(reps, a:str, fa, b:str, fb, make_a, make_b):
+    "One layer of attention eager (and the same outputs), then the compiled step, each with kernel a and kernel b"
+    H, Hk, d, dt = P.n_heads, P.n_kv_heads, P.d_model // P.n_heads, torch.bfloat16
+    for Tq in (T, 200):  # the race's rows, and a length that leaves the last block short
+        g = torch.Generator().manual_seed(0)
+        q = torch.randn(B, H, Tq, d, generator=g).to(dt).requires_grad_()
+        k, v = (torch.randn(B, Hk, Tq, d, generator=g).to(dt).requires_grad_() for _ in range(2))
+        up = torch.randn(B, H, Tq, d, generator=g).to(dt)
+        outs = {}
+        for name, f in ((a, fa), (b, fb)):
+            q.grad = k.grad = v.grad = None
+            y = f(q, k, v); y.backward(up)
+            outs[name] = [y.detach().float()] + [t.grad.float() for t in (q, k, v)]
+        print(f"T={Tq}: largest difference (out, dq, dk, dv):", [round((x - y).abs().max().item(), 4) for x, y in zip(*outs.values())])
+        def layer(f):
+            def s(): q.grad = k.grad = v.grad = None; f(q, k, v).backward(up)
+            return s
+        r = interleaved_times({a: layer(fa), b: layer(fb), a + "2": layer(fa), b + "2": layer(fb)}, reps)
+        print("  one layer eager, forward + backward:", ", ".join(f"{n} {statistics.median(t) * 1e3:.2f} ms" for n, t in r.items()))
+    race({a: make_a, b: make_b}, reps)
+
+def previous(reps): kernels(reps, "previous", previous_attention, "model", blocked_causal_attention, previous_model, lambda: compiled(model_of()))
+
+# ---- rope: rotate-half as two half-width products and a cat, instead of a roll against the signed sine
+def rope_halves(x, cos, sin):
+    h = x.shape[-1] // 2
+    x1, x2, c, s = x[..., :h], x[..., h:], cos[..., :h], sin[..., h:]  # sin's second half is +sin
+    return torch.cat([x1 * c - x2 * s, x2 * c + x1 * s], -1)
+M._rope_halves = rope_halves
+
+def rope_model(blockmajor_too=False):
+    model = model_of()
+    for layer in model.layers:
+        swap_method(layer.attn, M.Attention, "forward", "apply_rope(qk, cos, sin)", "_rope_halves(qk, cos, sin)", "_forward_rope_halves")
+    return compiled(model)
+
+def rope(reps):
+    x, (cos, sin) = torch.randn(2, 4, 10, 64), M.rope_tables(64, 10)
+    print("largest difference from apply_rope:", (rope_halves(x, cos, sin) - M.apply_rope(x, cos, sin)).abs().max().item())
+    race(dict(model=lambda: compiled(model_of()), rope_halves=rope_model), reps)
+
 def heads(reps):
     race({"6x32_kv3": lambda: compiled(model_of()), "3x64_kv1": lambda: compiled(model_of(n_heads=3, n_kv_heads=1)),
           "3x64_kv3": lambda: compiled(model_of(n_heads=3, n_kv_heads=3))}, reps)
@@ -236,7 +559,8 @@ def modes(reps):
 if __name__ == "__main__":
     args = sys.argv[1:]
     reps = int(args[args.index("--reps") + 1]) if "--reps" in args else 9
-    parts_ = ("profile", "parts", "attention", "layout", "loss", "heads", "modes")
+    if "--seq" in args: T = int(args[args.index("--seq") + 1])  # rows of another length (SFT's batches are padded to their longest post)
+    parts_ = ("profile", "parts", "attention", "layout", "loss", "heads", "modes", "previous", "blockmajor", "lite", "rope")
     names = [a for a in args if a in parts_] or list(parts_)
     keep_freed_memory()
     print(f"cpu preset, batch {B} x {T}, bf16, {torch.get_num_threads()} threads, torch {torch.__version__}")

@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['ATTN_BLOCK', 'ModelConfig', 'RMSNorm', 'rope_tables', 'apply_rope', 'KVCache', 'blocked_attention_fwd',
-           'blocked_attention_bwd', 'blocked_causal_attention', 'Attention', 'SwiGLU', 'MoE', 'Block', 'token_logprobs',
-           'target_span', 'target_window', 'window_logprobs', 'CopyHead', 'embedding_grad', 'embed', 'TransformerLM',
-           'target_logprobs', 'compiled_token_step', 'param_counts', 'flops_per_token', 'kv_cache_bytes_per_token',
-           'activation_floats_per_token', 'train_memory_estimate', 'hf_config', 'trunk_model', 'to_hf', 'from_hf',
-           'demo_tokens', 'quick_train', 'eval_loss']
+           'blocked_attention_bwd', 'position_major', 'blocked_causal_attention', 'Attention', 'SwiGLU', 'MoE', 'Block',
+           'token_logprobs', 'target_span', 'target_window', 'window_logprobs', 'CopyHead', 'embedding_grad', 'embed',
+           'TransformerLM', 'target_logprobs', 'compiled_token_step', 'param_counts', 'flops_per_token',
+           'kv_cache_bytes_per_token', 'activation_floats_per_token', 'train_memory_estimate', 'hf_config',
+           'trunk_model', 'to_hf', 'from_hf', 'demo_tokens', 'quick_train', 'eval_loss']
 
 # %% ../nbs/02_model.ipynb #a7940e43
 from .config import *
@@ -173,51 +173,53 @@ def _causal_bias(n:int, dtype, device):
     "Additive mask of a query block's diagonal square (n queries, the same n keys): 0 where query i may see key j (j ≤ i), -inf above"
     return torch.full((n, n), float("-inf"), dtype=dtype, device=device).triu(1)
 
+def _rows(x:Tensor, i:int, e:int)->Tensor:
+    "Positions i…e-1 of a position-major (B, Hk, T, g, d) tensor as one (B, Hk, (e-i)·g, d) matrix per sequence: a view, no copy"
+    return x[:, :, i:e].flatten(2, 3)
+
 @torch.library.custom_op("tldr_lab::blocked_attention_fwd", mutates_args=())
 def blocked_attention_fwd(q:Tensor, k:Tensor, v:Tensor, block:int)->tuple[Tensor, Tensor]:
-    "Causal GQA attention by query blocks: the output (B, H, T, d) and every block's probabilities, flattened"
-    B, H, T, d = q.shape
-    Hk = k.shape[1]; g = H // Hk
-    q5 = (q * d ** -0.5).view(B, Hk, g, T, d)  # the g query heads of a K/V head, side by side
-    out, probs = q.new_empty(B, Hk, g, T, d), q.new_empty(_n_probs(B, Hk, g, T, block))
-    o = 0
+    "Causal GQA attention of scaled, position-major queries (B, Hk, T, g, d) on keys and values (B, Hk, T, d): the output (laid out as q) and every block's probabilities, flattened"
+    B, Hk, T, g, d = q.shape
+    out, probs = torch.empty_like(q), q.new_empty(_n_probs(B, Hk, g, T, block))
+    kT = k.transpose(-1, -2).contiguous()  # (B, Hk, d, T): its first e columns multiply faster than k's first e rows, transposed
+    bias, o = _causal_bias(block, q.dtype, q.device), 0
     for i, e in _blocks(T, block):
-        n = B * Hk * g * (e - i) * e
-        s = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n  # the scores are written where their probabilities are kept: no copy
-        qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)  # g heads' queries stacked: one bigger matmul
-        torch.matmul(qb, k[:, :, :e].transpose(-1, -2), out=s)
-        s.view(B, Hk, g, e - i, e)[..., i:].add_(_causal_bias(e - i, s.dtype, s.device))  # only the diagonal block has keys to hide
+        r = e - i
+        n = B * Hk * r * g * e
+        s = probs[o:o + n].view(B, Hk, r * g, e); o += n  # the scores are written where their probabilities are kept: no copy
+        torch.matmul(_rows(q, i, e), kT[..., :e], out=s)  # the block's r positions × g heads: one matrix, the keys read once
+        s.view(B, Hk, r, g, e)[..., i:].add_(bias[:r, None, :r])  # only the diagonal square has keys to hide, the same for the g heads
         torch.ops.aten._softmax.out(s, -1, False, out=s)  # in place
-        out[:, :, :, i:e] = (s @ v[:, :, :e]).view(B, Hk, g, e - i, d)
-    return out.view(B, H, T, d), probs
+        torch.matmul(s, v[:, :, :e], out=_rows(out, i, e))  # straight into the output
+    return out, probs
 
 @blocked_attention_fwd.register_fake
 def _(q, k, v, block):
-    B, H, T, d = q.shape
-    return q.new_empty(q.shape), q.new_empty(_n_probs(B, k.shape[1], H // k.shape[1], T, block))
+    B, Hk, T, g, d = q.shape
+    return torch.empty_like(q), q.new_empty(_n_probs(B, Hk, g, T, block))
 
 @torch.library.custom_op("tldr_lab::blocked_attention_bwd", mutates_args=())
 def blocked_attention_bwd(dout:Tensor, q:Tensor, k:Tensor, v:Tensor, probs:Tensor, block:int)->tuple[Tensor, Tensor, Tensor]:
-    "Gradients (dq, dk, dv) of `blocked_attention_fwd`, from its stored probabilities"
-    B, H, T, d = q.shape
-    Hk = k.shape[1]; g = H // Hk
-    q5, do5 = (q * d ** -0.5).view(B, Hk, g, T, d), dout.view(B, Hk, g, T, d)
+    "Gradients (dq, dk, dv) of `blocked_attention_fwd`, from its stored probabilities; dout and dq laid out as q"
+    B, Hk, T, g, d = q.shape
+    dq = torch.empty_like(q)
     dk = torch.zeros(k.shape, dtype=torch.float32, device=k.device)  # keys get a share from every later block: sum in fp32
     dv = torch.zeros_like(dk)
-    dqs, o = [], 0
+    vT, o = v.transpose(-1, -2).contiguous(), 0
     for i, e in _blocks(T, block):
-        n = B * Hk * g * (e - i) * e
-        p = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n
-        qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
-        dob = do5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
-        dv[:, :, :e] += p.transpose(-1, -2) @ dob                                          # dV = Pᵀ dO
-        ds = torch._softmax_backward_data(dob @ v[:, :, :e].transpose(-1, -2), p, -1, p.dtype)  # dS = P ⊙ (dP − rowsum(dP ⊙ P))
-        dqs.append((ds @ k[:, :, :e]).view(B, Hk, g, e - i, d))                              # dQ = dS K / √d
-        dk[:, :, :e] += ds.transpose(-1, -2) @ qb                                          # dK = dSᵀ Q / √d (q5 holds the scale)
-    return torch.cat(dqs, 3).view(B, H, T, d) * d ** -0.5, dk.to(k.dtype), dv.to(v.dtype)
+        r = e - i
+        n = B * Hk * r * g * e
+        p = probs[o:o + n].view(B, Hk, r * g, e); o += n
+        qb, dob = _rows(q, i, e), _rows(dout, i, e)
+        dv[:, :, :e] += p.transpose(-1, -2) @ dob                                  # dV = Pᵀ dO
+        ds = torch._softmax_backward_data(dob @ vT[..., :e], p, -1, p.dtype)       # dS = P ⊙ (dP − rowsum(dP ⊙ P)), dP = dO Vᵀ
+        torch.matmul(ds, k[:, :, :e], out=_rows(dq, i, e))                         # dQ = dS K (the 1/√d is outside)
+        dk[:, :, :e] += ds.transpose(-1, -2) @ qb                                  # dK = dSᵀ Q (Q scaled)
+    return dq, dk.to(k.dtype), dv.to(v.dtype)
 
 @blocked_attention_bwd.register_fake
-def _(dout, q, k, v, probs, block): return q.new_empty(q.shape), k.new_empty(k.shape), v.new_empty(v.shape)
+def _(dout, q, k, v, probs, block): return torch.empty_like(q), k.new_empty(k.shape), v.new_empty(v.shape)
 
 def _save(ctx, inputs, output):
     q, k, v, block = inputs
@@ -231,17 +233,26 @@ def _backward(ctx, dout, dprobs):  # the probabilities are an internal output: t
 
 blocked_attention_fwd.register_autograd(_backward, setup_context=_save)
 
+def position_major(q:Tensor, # (B, H, T, d) queries
+                   Hk:int, # K/V heads
+                  )->Tensor:
+    "(B, Hk, T, H/Hk, d): at each position, the query heads that share a K/V head side by side"
+    B, H, T, d = q.shape
+    return q.transpose(1, 2).reshape(B, T, Hk, H // Hk, d).transpose(1, 2)
+
 def blocked_causal_attention(q:Tensor, # (B, H, T, d) queries
                              k:Tensor, # (B, G, T, d) keys, G dividing H
                              v:Tensor, # (B, G, T, d) values
                              block:int=ATTN_BLOCK, # queries per block
                             )->Tensor:
     "Causal (grouped-query) attention, the same as `F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)`, faster to train on a CPU"
-    if torch.is_autocast_enabled(q.device.type): # run in autocast's dtype as SDPA does, with autocast off inside (it would recast the matmuls)
-        dt = torch.get_autocast_dtype(q.device.type)
-        with torch.autocast(q.device.type, enabled=False):
-            return blocked_attention_fwd(q.to(dt).contiguous(), k.to(dt).contiguous(), v.to(dt).contiguous(), block)[0]
-    return blocked_attention_fwd(q.contiguous(), k.contiguous(), v.contiguous(), block)[0]
+    B, H, T, d = q.shape
+    dev = q.device.type
+    dt = torch.get_autocast_dtype(dev) if torch.is_autocast_enabled(dev) else q.dtype  # autocast's dtype, as SDPA computes in
+    with torch.autocast(dev, enabled=False):  # inside, autocast would recast the matmuls
+        qp = (position_major(q, k.shape[1]) * d ** -0.5).to(dt).contiguous()  # one eager pass with one K/V head; compiled, fused into RoPE's kernel
+        out = blocked_attention_fwd(qp, k.to(dt).contiguous(), v.to(dt).contiguous(), block)[0]
+    return out.transpose(1, 2).reshape(B, T, H, d).transpose(1, 2)  # (B, H, T, d); with one K/V head a view, no copy
 
 # %% ../nbs/02_model.ipynb #782726a2
 class Attention(nn.Module):
