@@ -37,6 +37,7 @@ from tldr_lab.config import get_preset
 from tldr_lab.model import TransformerLM, ModelConfig, flops_per_token, blocked_causal_attention, _n_probs, _blocks, _causal_bias
 from tldr_lab.bench import _random_batch, own_loss, keep_freed_memory, interleaved_times, compiled_step_fn, train_step_fn
 
+torch._dynamo.config.recompile_limit = 64  # each part compiles its own variants of the model's forward; several parts in one run exceed the default 8
 P = get_preset("cpu")
 B, T = P.pretrain.batch_size, P.ctx_len
 
