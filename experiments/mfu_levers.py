@@ -124,11 +124,7 @@ def traced_blocked_attention(q, k, v, block:int=64):
         return torch.cat(outs, 3).view(Bq, H, Tq, d)
 M._traced_blocked_attention = traced_blocked_attention
 
-def traced_model():
-    model = model_of()
-    for layer in model.layers:
-        swap_method(layer.attn, M.Attention, "forward", "y = blocked_causal_attention(q, k, v)", "y = _traced_blocked_attention(q, k, v)", "_forward_traced_attention")
-    return compiled(model)
+def traced_model(): return model_with("_traced_blocked_attention")
 
 def attention(reps):
     race(dict(custom_op=lambda: compiled(model_of()), traced=traced_model), reps)
@@ -339,175 +335,86 @@ def blockmajor_attention(q:torch.Tensor, # (B, H, T, d) queries
     return from_query_blocks(out, g, T)
 M._blockmajor_attention = blockmajor_attention
 
-def blockmajor_model():
-    model = model_of()
-    for layer in model.layers:
-        swap_method(layer.attn, M.Attention, "forward", "y = blocked_causal_attention(q, k, v)", "y = _blockmajor_attention(q, k, v)", "_forward_blockmajor")
-    return compiled(model)
+def blockmajor_model(): return model_with("_blockmajor_attention")
 
 def blockmajor(reps): kernels(reps, "model", blocked_causal_attention, "blockmajor", blockmajor_attention, lambda: compiled(model_of()), blockmajor_model)
 
-# ---- lite: the previous kernel with two of the model's changes and not its layout: the 1/√d scale outside the operator
-# (torch.compile fuses it into RoPE's kernel), and QKᵀ, dO·Vᵀ against slices of transposed copies of K and V
-@torch.library.custom_op("mfu_levers::lite_fwd", mutates_args=())
-def lite_fwd(q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor]:
-    "Causal GQA attention by query blocks: the output (B, H, T, d) and every block's probabilities, flattened"
-    B, H, T, d = q.shape
-    Hk = k.shape[1]; g = H // Hk
-    q5 = q.view(B, Hk, g, T, d)  # scaled outside
-    kT = k.transpose(-1, -2).contiguous()
-    out, probs = q.new_empty(B, Hk, g, T, d), q.new_empty(_n_probs(B, Hk, g, T, block))
-    o = 0
-    for i, e in _blocks(T, block):
-        n = B * Hk * g * (e - i) * e
-        s = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n  # the scores are written where their probabilities are kept: no copy
-        qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)  # g heads' queries stacked: one bigger matmul
-        torch.matmul(qb, kT[..., :e], out=s)
-        s.view(B, Hk, g, e - i, e)[..., i:].add_(_causal_bias(e - i, s.dtype, s.device))  # only the diagonal block has keys to hide
-        torch.ops.aten._softmax.out(s, -1, False, out=s)  # in place
-        out[:, :, :, i:e] = (s @ v[:, :, :e]).view(B, Hk, g, e - i, d)
-    return out.view(B, H, T, d), probs
+# ---- previous and lite: 02_model's kernel until 2026-12-07 evening: queries (B, H, T, d), the 1/√d scale inside the
+# operator, each block's stacked query heads copied out (`reshape`), its output copied in, dQ concatenated; QKᵀ against
+# slices of K. `lite` is the same kernel with two of the model's changes and not its layout: the scale outside the
+# operator (torch.compile fuses it into RoPE's kernel), and QKᵀ, dO·Vᵀ against slices of transposed copies of K and V.
+def row_major_kernel(name:str, lite:bool):
+    "The previous kernel (or `lite`) as custom operators mfu_levers::{name}_fwd/_bwd; returns its attention function"
+    @torch.library.custom_op(f"mfu_levers::{name}_fwd", mutates_args=())
+    def fwd(q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor]:
+        B, H, T, d = q.shape
+        Hk = k.shape[1]; g = H // Hk
+        q5 = (q if lite else q * d ** -0.5).view(B, Hk, g, T, d)  # the g query heads of a K/V head, side by side
+        kT = k.transpose(-1, -2).contiguous() if lite else k.transpose(-1, -2)
+        out, probs = q.new_empty(B, Hk, g, T, d), q.new_empty(_n_probs(B, Hk, g, T, block))
+        o = 0
+        for i, e in _blocks(T, block):
+            n = B * Hk * g * (e - i) * e
+            s = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n
+            qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)  # g heads' queries stacked: a copy
+            torch.matmul(qb, kT[..., :e], out=s)
+            s.view(B, Hk, g, e - i, e)[..., i:].add_(_causal_bias(e - i, s.dtype, s.device))
+            torch.ops.aten._softmax.out(s, -1, False, out=s)
+            out[:, :, :, i:e] = (s @ v[:, :, :e]).view(B, Hk, g, e - i, d)  # a copy into place
+        return out.view(B, H, T, d), probs
+    @fwd.register_fake
+    def _(q, k, v, block):
+        B, H, T, d = q.shape
+        return q.new_empty(q.shape), q.new_empty(_n_probs(B, k.shape[1], H // k.shape[1], T, block))
+    @torch.library.custom_op(f"mfu_levers::{name}_bwd", mutates_args=())
+    def bwd(dout:torch.Tensor, q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, probs:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        B, H, T, d = q.shape
+        Hk = k.shape[1]; g = H // Hk
+        q5, do5 = (q if lite else q * d ** -0.5).view(B, Hk, g, T, d), dout.view(B, Hk, g, T, d)
+        vT = v.transpose(-1, -2).contiguous() if lite else v.transpose(-1, -2)
+        dk = torch.zeros(k.shape, dtype=torch.float32, device=k.device)
+        dv = torch.zeros_like(dk)
+        dqs, o = [], 0
+        for i, e in _blocks(T, block):
+            n = B * Hk * g * (e - i) * e
+            p = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n
+            qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
+            dob = do5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
+            dv[:, :, :e] += p.transpose(-1, -2) @ dob
+            ds = torch._softmax_backward_data(dob @ vT[..., :e], p, -1, p.dtype)
+            dqs.append((ds @ k[:, :, :e]).view(B, Hk, g, e - i, d))
+            dk[:, :, :e] += ds.transpose(-1, -2) @ qb
+        dq = torch.cat(dqs, 3).view(B, H, T, d)
+        return (dq if lite else dq * d ** -0.5), dk.to(k.dtype), dv.to(v.dtype)
+    @bwd.register_fake
+    def _(dout, q, k, v, probs, block): return q.new_empty(q.shape), k.new_empty(k.shape), v.new_empty(v.shape)
+    def save(ctx, inputs, output):
+        q, k, v, block = inputs
+        ctx.block = block; ctx.set_materialize_grads(False); ctx.save_for_backward(q, k, v, output[1])
+    def backward(ctx, dout, dprobs):
+        q, k, v, probs = ctx.saved_tensors
+        return (*bwd(dout.contiguous(), q, k, v, probs, ctx.block), None)
+    fwd.register_autograd(backward, setup_context=save)
+    def attention(q, k, v, block:int=64):
+        dt = torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else q.dtype
+        with torch.autocast("cpu", enabled=False):
+            q = q.to(dt) * q.shape[-1] ** -0.5 if lite else q.to(dt)
+            return fwd(q.contiguous(), k.to(dt).contiguous(), v.to(dt).contiguous(), block)[0]
+    return attention
 
-@lite_fwd.register_fake
-def _(q, k, v, block):
-    B, H, T, d = q.shape
-    return q.new_empty(q.shape), q.new_empty(_n_probs(B, k.shape[1], H // k.shape[1], T, block))
+M._previous_attention = previous_attention = row_major_kernel("prev", lite=False)
+M._lite_attention = lite_attention = row_major_kernel("lite", lite=True)
 
-@torch.library.custom_op("mfu_levers::lite_bwd", mutates_args=())
-def lite_bwd(dout:torch.Tensor, q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, probs:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    "Gradients (dq, dk, dv) of `lite_fwd`, from its stored probabilities"
-    B, H, T, d = q.shape
-    Hk = k.shape[1]; g = H // Hk
-    q5, do5 = q.view(B, Hk, g, T, d), dout.view(B, Hk, g, T, d)
-    vT = v.transpose(-1, -2).contiguous()
-    dk = torch.zeros(k.shape, dtype=torch.float32, device=k.device)  # keys get a share from every later block: sum in fp32
-    dv = torch.zeros_like(dk)
-    dqs, o = [], 0
-    for i, e in _blocks(T, block):
-        n = B * Hk * g * (e - i) * e
-        p = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n
-        qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
-        dob = do5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
-        dv[:, :, :e] += p.transpose(-1, -2) @ dob                                          # dV = Pᵀ dO
-        ds = torch._softmax_backward_data(dob @ vT[..., :e], p, -1, p.dtype)  # dS = P ⊙ (dP − rowsum(dP ⊙ P))
-        dqs.append((ds @ k[:, :, :e]).view(B, Hk, g, e - i, d))                              # dQ = dS K / √d
-        dk[:, :, :e] += ds.transpose(-1, -2) @ qb                                          # dK = dSᵀ Q / √d (q5 holds the scale)
-    return torch.cat(dqs, 3).view(B, H, T, d), dk.to(k.dtype), dv.to(v.dtype)
-
-@lite_bwd.register_fake
-def _(dout, q, k, v, probs, block): return q.new_empty(q.shape), k.new_empty(k.shape), v.new_empty(v.shape)
-
-def _lite_save(ctx, inputs, output):
-    q, k, v, block = inputs
-    ctx.block = block
-    ctx.set_materialize_grads(False)  # the probabilities get no gradient: else autograd fills a zero one as big as them
-    ctx.save_for_backward(q, k, v, output[1])
-
-def _lite_backward(ctx, dout, dprobs):  # the probabilities are an internal output: their gradient is never used
-    q, k, v, probs = ctx.saved_tensors
-    return (*lite_bwd(dout.contiguous(), q, k, v, probs, ctx.block), None)
-
-lite_fwd.register_autograd(_lite_backward, setup_context=_lite_save)
-
-def lite_attention(q:torch.Tensor, # (B, H, T, d) queries
-                             k:torch.Tensor, # (B, G, T, d) keys, G dividing H
-                             v:torch.Tensor, # (B, G, T, d) values
-                             block:int=64, # queries per block
-                            )->torch.Tensor:
-    "Causal (grouped-query) attention, the same as `F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)`, faster to train on a CPU"
-    if torch.is_autocast_enabled(q.device.type): # run in autocast's dtype as SDPA does, with autocast off inside (it would recast the matmuls)
-        dt = torch.get_autocast_dtype(q.device.type)
-        with torch.autocast(q.device.type, enabled=False):
-            return lite_fwd((q.to(dt) * q.shape[-1] ** -0.5).contiguous(), k.to(dt).contiguous(), v.to(dt).contiguous(), block)[0]
-    return lite_fwd((q * q.shape[-1] ** -0.5).contiguous(), k.contiguous(), v.contiguous(), block)[0]
-M._lite_attention = lite_attention
-
-def lite_model():
+def model_with(attention:str):
+    "The preset's model, compiled, its attention calling `attention` (a name in tldr_lab.model's globals) instead of `blocked_causal_attention`"
     model = model_of()
     for layer in model.layers:
-        swap_method(layer.attn, M.Attention, "forward", "y = blocked_causal_attention(q, k, v)", "y = _lite_attention(q, k, v)", "_forward_lite")
+        swap_method(layer.attn, M.Attention, "forward", "y = blocked_causal_attention(q, k, v)", f"y = {attention}(q, k, v)", f"_forward{attention}")
     return compiled(model)
+
+previous_model, lite_model = lambda: model_with("_previous_attention"), lambda: model_with("_lite_attention")
 
 def lite(reps): kernels(reps, "previous", previous_attention, "lite", lite_attention, previous_model, lite_model)
-
-# ---- previous: 02_model's kernel until 2026-12-07 evening: queries (B, H, T, d), the 1/√d scale inside the operator,
-# each block's stacked query heads copied out (`reshape`), its output copied in, dQ concatenated; QKᵀ against slices of K
-@torch.library.custom_op("mfu_levers::prev_fwd", mutates_args=())
-def prev_fwd(q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor]:
-    "Causal GQA attention by query blocks: the output (B, H, T, d) and every block's probabilities, flattened"
-    B, H, T, d = q.shape
-    Hk = k.shape[1]; g = H // Hk
-    q5 = (q * d ** -0.5).view(B, Hk, g, T, d)  # the g query heads of a K/V head, side by side
-    out, probs = q.new_empty(B, Hk, g, T, d), q.new_empty(_n_probs(B, Hk, g, T, block))
-    o = 0
-    for i, e in _blocks(T, block):
-        n = B * Hk * g * (e - i) * e
-        s = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n  # the scores are written where their probabilities are kept: no copy
-        qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)  # g heads' queries stacked: one bigger matmul
-        torch.matmul(qb, k[:, :, :e].transpose(-1, -2), out=s)
-        s.view(B, Hk, g, e - i, e)[..., i:].add_(_causal_bias(e - i, s.dtype, s.device))  # only the diagonal block has keys to hide
-        torch.ops.aten._softmax.out(s, -1, False, out=s)  # in place
-        out[:, :, :, i:e] = (s @ v[:, :, :e]).view(B, Hk, g, e - i, d)
-    return out.view(B, H, T, d), probs
-
-@prev_fwd.register_fake
-def _(q, k, v, block):
-    B, H, T, d = q.shape
-    return q.new_empty(q.shape), q.new_empty(_n_probs(B, k.shape[1], H // k.shape[1], T, block))
-
-@torch.library.custom_op("mfu_levers::prev_bwd", mutates_args=())
-def prev_bwd(dout:torch.Tensor, q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, probs:torch.Tensor, block:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    "Gradients (dq, dk, dv) of `prev_fwd`, from its stored probabilities"
-    B, H, T, d = q.shape
-    Hk = k.shape[1]; g = H // Hk
-    q5, do5 = (q * d ** -0.5).view(B, Hk, g, T, d), dout.view(B, Hk, g, T, d)
-    dk = torch.zeros(k.shape, dtype=torch.float32, device=k.device)  # keys get a share from every later block: sum in fp32
-    dv = torch.zeros_like(dk)
-    dqs, o = [], 0
-    for i, e in _blocks(T, block):
-        n = B * Hk * g * (e - i) * e
-        p = probs[o:o + n].view(B, Hk, g * (e - i), e); o += n
-        qb = q5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
-        dob = do5[:, :, :, i:e].reshape(B, Hk, g * (e - i), d)
-        dv[:, :, :e] += p.transpose(-1, -2) @ dob                                          # dV = Pᵀ dO
-        ds = torch._softmax_backward_data(dob @ v[:, :, :e].transpose(-1, -2), p, -1, p.dtype)  # dS = P ⊙ (dP − rowsum(dP ⊙ P))
-        dqs.append((ds @ k[:, :, :e]).view(B, Hk, g, e - i, d))                              # dQ = dS K / √d
-        dk[:, :, :e] += ds.transpose(-1, -2) @ qb                                          # dK = dSᵀ Q / √d (q5 holds the scale)
-    return torch.cat(dqs, 3).view(B, H, T, d) * d ** -0.5, dk.to(k.dtype), dv.to(v.dtype)
-
-@prev_bwd.register_fake
-def _(dout, q, k, v, probs, block): return q.new_empty(q.shape), k.new_empty(k.shape), v.new_empty(v.shape)
-
-def _prev_save(ctx, inputs, output):
-    q, k, v, block = inputs
-    ctx.block = block
-    ctx.set_materialize_grads(False)  # the probabilities get no gradient: else autograd fills a zero one as big as them
-    ctx.save_for_backward(q, k, v, output[1])
-
-def _prev_backward(ctx, dout, dprobs):  # the probabilities are an internal output: their gradient is never used
-    q, k, v, probs = ctx.saved_tensors
-    return (*prev_bwd(dout.contiguous(), q, k, v, probs, ctx.block), None)
-
-prev_fwd.register_autograd(_prev_backward, setup_context=_prev_save)
-
-def previous_attention(q:torch.Tensor, # (B, H, T, d) queries
-                             k:torch.Tensor, # (B, G, T, d) keys, G dividing H
-                             v:torch.Tensor, # (B, G, T, d) values
-                             block:int=64, # queries per block
-                            )->torch.Tensor:
-    "Causal (grouped-query) attention, the same as `F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)`, faster to train on a CPU"
-    if torch.is_autocast_enabled(q.device.type): # run in autocast's dtype as SDPA does, with autocast off inside (it would recast the matmuls)
-        dt = torch.get_autocast_dtype(q.device.type)
-        with torch.autocast(q.device.type, enabled=False):
-            return prev_fwd(q.to(dt).contiguous(), k.to(dt).contiguous(), v.to(dt).contiguous(), block)[0]
-    return prev_fwd(q.contiguous(), k.contiguous(), v.contiguous(), block)[0]
-M._previous_attention = previous_attention
-
-def previous_model():
-    model = model_of()
-    for layer in model.layers:
-        swap_method(layer.attn, M.Attention, "forward", "y = blocked_causal_attention(q, k, v)", "y = _previous_attention(q, k, v)", "_forward_previous")
-    return compiled(model)
 
 def kernels(reps, a:str, fa, b:str, fb, make_a, make_b):
     "One layer of attention eager (and the same outputs), then the compiled step, each with kernel a and kernel b"
@@ -539,7 +446,7 @@ def rope_halves(x, cos, sin):
     return torch.cat([x1 * c - x2 * s, x2 * c + x1 * s], -1)
 M._rope_halves = rope_halves
 
-def rope_model(blockmajor_too=False):
+def rope_model():
     model = model_of()
     for layer in model.layers:
         swap_method(layer.attn, M.Attention, "forward", "apply_rope(qk, cos, sin)", "_rope_halves(qk, cos, sin)", "_forward_rope_halves")
